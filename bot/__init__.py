@@ -1,0 +1,1 @@
+"""briefbot's I/O and wiring: CLI, storage, ingest, Telegram, digests."""

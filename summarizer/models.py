@@ -1,0 +1,126 @@
+"""Immutable value objects shared by every stage of the pipeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class CleanDoc:
+    """What the cleaner makes of one raw input: clean body text plus whatever metadata it carries.
+
+    ``text`` holds the article's own paragraphs, in order, separated by a blank line.
+    Unknown metadata stays empty (``""`` / ``None``); nothing is invented.
+    """
+
+    title: str
+    text: str
+    outlet: str = ""
+    author: str = ""
+    published: datetime | None = None
+    url: str = ""
+    images: tuple[str, ...] = ()
+    summary: str = ""
+    language: str = ""
+
+
+@dataclass(frozen=True)
+class Article:
+    """A stored article."""
+
+    id: int
+    title: str
+    text: str
+    outlet: str = ""
+    author: str = ""
+    published: datetime | None = None
+    url: str = ""
+    content_hash: str = ""
+    ingested_at: datetime | None = None
+    story_id: int | None = None
+    duplicate_of: int | None = None
+    images: tuple[str, ...] = ()
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """The body split into paragraphs."""
+        return [p for p in self.text.split("\n\n") if p.strip()]
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A direct quote found in one article."""
+
+    text: str
+    speaker: str = ""
+    role: str = ""
+    context: str = ""
+    partial: bool = False
+    start: int = -1  # character offset of the quote's text in Article.text, -1 if unknown
+
+
+@dataclass(frozen=True)
+class QuoteVariant:
+    """One wording of a quote and the articles/outlets that carry that wording."""
+
+    text: str
+    article_ids: tuple[int, ...]
+    outlets: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StoryQuote:
+    """A quote merged across the articles of a story."""
+
+    text: str
+    speaker: str
+    role: str
+    article_ids: tuple[int, ...]
+    outlets: tuple[str, ...]
+    context: str = ""
+    variants: tuple[QuoteVariant, ...] = ()
+
+
+@dataclass(frozen=True)
+class BriefSentence:
+    """An extractive briefing sentence with every article and outlet that carries its fact."""
+
+    text: str
+    article_ids: tuple[int, ...]
+    outlets: tuple[str, ...]
+    score: float = 0.0
+
+
+@dataclass(frozen=True)
+class Framing:
+    """How one outlet framed the story: its headline."""
+
+    outlet: str
+    article_id: int
+    title: str
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """The multi-source briefing of one story."""
+
+    story_id: int
+    title: str
+    sentences: tuple[BriefSentence, ...]
+    framings: tuple[Framing, ...] = ()
+    exclusives: tuple[BriefSentence, ...] = ()
+
+
+@dataclass(frozen=True)
+class Story:
+    """A group of articles about one event."""
+
+    id: int
+    title: str
+    article_ids: tuple[int, ...]
+    outlets: tuple[str, ...]
+    first_published: datetime | None = None
+    last_published: datetime | None = None
+    updated_at: datetime | None = None
+    extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)

@@ -1,0 +1,123 @@
+"""Text normalisation and an offline sentence/word tokenizer (also the tokenizer sumy is given)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
+# Abbreviations that end with a period but rarely end a sentence in news text (lower case, no
+# final period). Punkt treats a token as an abbreviation when it is in this set.
+ABBREVIATIONS = frozenset(
+    """
+    u.s u.k u.n e.u u.s.a d.c n.y l.a mr mrs ms dr prof rep reps sen sens gov govs gen lt col
+    maj capt cmdr adm sgt cpl pvt st ste mt ft jr sr co corp inc ltd bros no nos vol vols fig
+    figs jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thurs fri sat sun
+    a.m p.m i.e e.g etc vs approx est dept univ assn ave blvd rd hon rev pres supt atty gen
+    ala ariz ark calif colo conn del fla ga ill ind kan ky la md mass mich minn miss mo mont neb
+    nev n.h n.j n.m n.c n.d okla ore pa r.i s.c s.d tenn tex vt va wash w.va wis wyo
+    """.split()
+)
+
+_QUOTE_MAP = str.maketrans(
+    {
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2033": '"',
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u2039": "'",
+        "\u203a": "'",
+    }
+)
+_DASH_MAP = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2212": "-"})
+_SPACE_RE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_ZERO_WIDTH_RE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_WORD_RE = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*", re.UNICODE)
+
+
+def normalize_space(text: str) -> str:
+    """Unicode NFC, no zero-width characters, single spaces, stripped lines, no runs of blank lines."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = _ZERO_WIDTH_RE.sub("", text)
+    lines = [_SPACE_RE.sub(" ", line).strip() for line in text.split("\n")]
+    out = "\n".join(lines)
+    return re.sub(r"\n{3,}", "\n\n", out).strip()
+
+
+def fold(text: str) -> str:
+    """A comparison key: straight quotes, plain dashes, lower case, single spaces."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTE_MAP).translate(_DASH_MAP)
+    return _SPACE_RE.sub(" ", text).strip().lower()
+
+
+def straighten_quotes(text: str) -> str:
+    """Replace curly quotes and guillemets by straight ones (same length: offsets are kept)."""
+    return text.translate(_QUOTE_MAP)
+
+
+def words(text: str) -> list[str]:
+    """Word tokens (letters/digits, keeping inner apostrophes, dots and hyphens)."""
+    return _WORD_RE.findall(text.translate(_QUOTE_MAP))
+
+
+@lru_cache(maxsize=1)
+def _punkt() -> PunktSentenceTokenizer:
+    params = PunktParameters()
+    params.abbrev_types = set(ABBREVIATIONS)
+    return PunktSentenceTokenizer(params)
+
+
+_CLOSERS = ('"', "'", "\u201d", "\u2019", ")", "]", "\u00bb")
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """Split one paragraph into sentences, offline (NLTK Punkt with a news abbreviation list)."""
+    paragraph = paragraph.strip()
+    if not paragraph:
+        return []
+    raw = _punkt().tokenize(paragraph)
+    out: list[str] = []
+    for sent in raw:
+        sent = sent.strip()
+        if not sent:
+            continue
+        # Punkt sometimes leaves a closing quote at the start of the next sentence.
+        if out and sent[0] in _CLOSERS and len(sent) > 1 and sent[1] == " ":
+            out[-1] += sent[0]
+            sent = sent[1:].strip()
+        if out and sent and sent[0].islower():
+            # A lower-case start means the split happened inside a sentence (an abbreviation).
+            out[-1] = f"{out[-1]} {sent}"
+            continue
+        if sent:
+            out.append(sent)
+    return out
+
+
+def paragraphs(text: str) -> list[str]:
+    """Paragraphs of a clean body (separated by blank lines)."""
+    return [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+
+
+class OfflineTokenizer:
+    """The tokenizer object sumy expects (``to_sentences``/``to_words``), with no NLTK downloads."""
+
+    language = "english"
+
+    def to_sentences(self, paragraph: str) -> tuple[str, ...]:
+        """Sentences of a paragraph."""
+        return tuple(split_sentences(paragraph))
+
+    def to_words(self, sentence: str) -> tuple[str, ...]:
+        """Words of a sentence."""
+        return tuple(words(sentence))
