@@ -1,0 +1,25 @@
+"""Shared pytest fixtures."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fake_telegram import FakeTelegram
+
+
+@pytest.fixture(autouse=True)
+def _ptb_timedelta(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opt in to PTB's timedelta time periods.
+
+    Without PTB_TIMEDELTA, PTB 22.8 warns (PTBDeprecationWarning) whenever it builds a RetryAfter,
+    which filterwarnings=error turns into a failure on every 429.
+    """
+    monkeypatch.setenv("PTB_TIMEDELTA", "1")
+
+
+@pytest.fixture
+def fake_telegram() -> Iterator[FakeTelegram]:
+    """A started fake Bot API server on a free 127.0.0.1 port, stopped at teardown."""
+    with FakeTelegram() as fake:
+        yield fake
