@@ -157,7 +157,7 @@ def save_article(store: Store, doc: CleanDoc, input_name: str) -> Ingested:
         dfs, n_docs = store.term_dfs(counts)
         vec = cluster.weighted_vector(counts, dfs, n_docs)
         ents = cluster.entities(doc.title, doc.text)
-        candidates = store.story_candidates(cluster.query_terms(vec))
+        candidates = store.story_candidates(cluster.query_terms(vec, known=dfs))
         story_id, _score = cluster.choose_story(vec, ents, doc.published, candidates)
         if story_id is None:
             story_id = store.create_story()

@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import logging
 import secrets
+import warnings
 from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -16,6 +17,7 @@ from zoneinfo import ZoneInfo
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.warnings import PTBDeprecationWarning
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -365,6 +367,8 @@ def run_bot(
         log.error("TELEGRAM_BOT_TOKEN is not set (environment or .env); see .env.example")
         return 2
     install_token_filter(settings.token)
+    # PTB 22 warns about its retry_after type on every 429; the rate limiter handles both types.
+    warnings.filterwarnings("ignore", category=PTBDeprecationWarning)
     store = Store(db_path)
     app = build_application(settings, store)
     try:

@@ -87,14 +87,14 @@ _ACRONYM_RE = re.compile(r"\b[A-Z]{2,6}\b")
 TITLE_WEIGHT = 3.0
 LEAD_PARAGRAPHS = 3
 LEAD_WEIGHT = 1.5
-VECTOR_TERMS = 60
+VECTOR_TERMS = 150
 INDEX_TERMS = 25
-QUERY_TERMS = 15
+QUERY_TERMS = 20
 SHINGLE = 5
 NUM_PERM = 64
 BANDS = 16
 ROWS = NUM_PERM // BANDS
-SAME_STORY_THRESHOLD = 0.22
+SAME_STORY_THRESHOLD = 0.2
 DUPLICATE_JACCARD = 0.6
 TIME_SCALE_HOURS = 72.0
 
@@ -177,13 +177,20 @@ def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     return sum(v * b.get(t, 0.0) for t, v in a.items())
 
 
-def query_terms(vec: Mapping[str, float], n: int = QUERY_TERMS) -> list[str]:
-    """The article's most distinctive terms, used to look up candidate stories."""
-    return [t for t, _ in sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[:n]]
+def query_terms(
+    vec: Mapping[str, float], n: int = QUERY_TERMS, known: Mapping[str, int] | None = None
+) -> list[str]:
+    """The most distinctive terms of a vector, used to look up candidate stories.
+
+    With ``known`` (document frequencies), only terms seen in earlier articles qualify: a term
+    no story has yet cannot find one.
+    """
+    items = [(t, w) for t, w in vec.items() if known is None or known.get(t, 0) > 0]
+    return [t for t, _ in sorted(items, key=lambda kv: (-kv[1], kv[0]))[:n]]
 
 
 def merge_centroid(
-    centroid: Mapping[str, float], vec: Mapping[str, float], size: int = VECTOR_TERMS + 20
+    centroid: Mapping[str, float], vec: Mapping[str, float], size: int = VECTOR_TERMS + 50
 ) -> dict[str, float]:
     """A story's centroid after adding one article's vector (sum, trimmed, normalised)."""
     total: dict[str, float] = dict(centroid)

@@ -1,0 +1,127 @@
+"""Speed of build_briefing on synthetic stories of 5, 20 and 50 articles (~40 sentences each).
+
+    python bench/brief.py [--sizes 5 20 50] [--sentences 40] [--repeat 3] [--sumy]
+
+Articles are recombined from one eval_data event (most sentences) plus others (background),
+with small word-level edits, so outlets overlap the way real coverage does without being copies.
+``--sumy`` also times plain sumy LexRank on the same concatenated text, for comparison.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from eval_brief import Cluster, load
+
+from summarizer.briefing import build_briefing
+from summarizer.models import Article
+from summarizer.sentences import extract_candidates
+
+OUTLETS = [f"Outlet {chr(65 + i % 26)}{i // 26 or ''}" for i in range(60)]
+
+
+def _pool(cluster: Cluster) -> list[str]:
+    return [c.text for a in cluster.articles for c in extract_candidates(a)]
+
+
+def _edit(sentence: str, rng: random.Random) -> str:
+    """A light rewording: drop or duplicate-adjacent-swap one inner word (keeps the last)."""
+    toks = sentence.split()
+    if len(toks) > 8 and rng.random() < 0.6:
+        i = rng.randrange(1, len(toks) - 2)
+        if rng.random() < 0.5:
+            del toks[i]
+        else:
+            toks[i], toks[i + 1] = toks[i + 1], toks[i]
+    return " ".join(toks)
+
+
+def synthetic_story(
+    clusters: Sequence[Cluster], n_articles: int, n_sentences: int, seed: int = 7
+) -> list[Article]:
+    """``n_articles`` articles about clusters[0]'s event, recombined from the eval data."""
+    rng = random.Random(seed)
+    main = _pool(clusters[0])
+    background = [s for c in clusters[1:] for s in _pool(c)]
+    start = datetime(2025, 1, 1, 8, 0)
+    articles: list[Article] = []
+    for k in range(n_articles):
+        n_main = min(len(main), int(n_sentences * 0.6))
+        sents = rng.sample(main, n_main) + rng.sample(background, n_sentences - n_main)
+        lead, rest = sents[:4], sents[4:]
+        rng.shuffle(rest)
+        body = [_edit(s, rng) for s in lead + rest]
+        paras = ["\n\n".join(" ".join(body[i : i + 2]) for i in range(0, len(body), 2))]
+        articles.append(
+            Article(
+                id=k + 1,
+                title=f"Story headline as told by outlet {k}",
+                text=paras[0],
+                outlet=OUTLETS[k % len(OUTLETS)],
+                published=start + timedelta(minutes=17 * k),
+            )
+        )
+    return articles
+
+
+def time_sumy(articles: Sequence[Article]) -> float:
+    """Seconds for plain sumy LexRank over the concatenated articles."""
+    from sumy.nlp.stemmers import Stemmer
+    from sumy.parsers.plaintext import PlaintextParser
+    from sumy.summarizers.lex_rank import LexRankSummarizer
+    from sumy.utils import get_stop_words
+
+    from summarizer.text import OfflineTokenizer
+
+    t0 = time.perf_counter()
+    doc = PlaintextParser.from_string(
+        "\n\n".join(a.text for a in articles), OfflineTokenizer()
+    ).document
+    summarizer = LexRankSummarizer(Stemmer("english"))
+    summarizer.stop_words = get_stop_words("english")
+    summarizer(doc, 5)
+    return time.perf_counter() - t0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Print timings per story size."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[5, 20, 50])
+    parser.add_argument("--sentences", type=int, default=40)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--sumy", action="store_true")
+    args = parser.parse_args(argv)
+    clusters = load()
+    print(f"{'articles':>8} {'sentences':>9} {'first (s)':>9} {'median (s)':>10} {'out':>4}")
+    for size in args.sizes:
+        articles = synthetic_story(clusters, size, args.sentences, seed=size)
+        n_sent = sum(len(extract_candidates(a)) for a in articles)
+        times: list[float] = []
+        brief = None
+        for _ in range(max(1, args.repeat)):
+            t0 = time.perf_counter()
+            brief = build_briefing(1, "bench", articles)
+            times.append(time.perf_counter() - t0)
+        assert brief is not None
+        line = (
+            f"{size:>8} {n_sent:>9} {times[0]:>9.3f} {statistics.median(times):>10.3f}"
+            f" {len(brief.sentences):>4}"
+        )
+        if args.sumy:
+            line += f"   sumy LexRank: {time_sumy(articles):.2f} s"
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
