@@ -17,7 +17,9 @@ __all__ = [
     "is_bio",
     "is_credit_line",
     "is_cross_link",
+    "is_fundraising",
     "is_nav_word",
+    "is_personal_voice",
     "is_promo",
     "is_reading_time",
     "is_related_header",
@@ -153,16 +155,98 @@ _APPEAL_HINT_RE = re.compile(
 )
 
 
+# Money words of an outlet asking its readers to pay for the journalism.
+# Money words of an outlet asking its readers to pay for the journalism (on lower-cased text).
+_FUNDRAISE_RE = re.compile(
+    r"\b(?:donat(?:e|es|ed|ing|ion|ions)|contribut(?:e|ion|ions)|chip\s+in|gifts?\s+of\s+any|"
+    r"any\s+(?:size|amount)|costs?\s+(?:money|a\s+lot)|(?:is|isn'?t|is\s+not)\s+free\b|"
+    r"free\s+(?:for|to)\s+(?:everyone|all|anyone|read)|paywalls?|memberships?|"
+    r"subscri(?:be|bers?|ptions?)|reader[- ](?:funded|supported)|funded\s+by\s+(?:readers|you)|"
+    r"(?:support|fund|back|sustain)\s+(?:our|us|this|independent|local|quality|trusted|"
+    r"journalism|reporting)|your\s+(?:support|generosity|donation|gift|contribution)|"
+    r"tax[- ]deductible|non-?profit\s+newsroom|"
+    r"independent\s+(?:local\s+)?(?:journalism|reporting|news))"
+)
+# "we"/"our"/"us" (the newsroom) and "you"/"your" (the reader), on lower-cased text; the
+# apostrophe ends the word, so "we're" and "you'll" count too.
+_PERSONAL_RE = re.compile(r"\b(?:we|ours?|us|you|yours?)\b")
+_SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])")
+_ENTITY_RE = re.compile(r"\d|[a-z,;]\s+[A-Z][a-z]")
+
+
+def _sentences(line: str) -> list[str]:
+    return [s for s in _SENTENCE_SPLIT_RE.split(line) if s]
+
+
+def _has_news_content(line: str) -> bool:
+    """Besides the appeal, the paragraph states third-person facts (names, numbers...).
+
+    ``Sign up for the free monitoring. <Company> is offering 24 months of ...`` is article text
+    that happens to open with an imperative; an appeal is addressed to the reader throughout.
+    """
+    sents = _sentences(line)
+    if len(sents) < 2:
+        return False
+    factual = [
+        s
+        for s in sents
+        if word_count(s) >= 5
+        and not _PERSONAL_RE.search(s.lower())
+        and not _APPEAL_RE.search(s.lower())
+        and not _FUNDRAISE_RE.search(s.lower())
+    ]
+    if not factual or 2 * len(factual) < len(sents):
+        return False
+    return len(factual) >= 2 or any(word_count(s) >= 8 and _ENTITY_RE.search(s) for s in factual)
+
+
+def _is_reported_speech(line: str) -> bool:
+    return any(q in line for q in _QUOTE_CHARS) and bool(
+        re.search(r"\b(?:said|says|told|added|wrote|asked)\b", line)
+    )
+
+
 def is_appeal(line: str) -> bool:
-    """A donation / subscription / newsletter appeal addressed to the reader."""
+    """A donation / subscription / newsletter appeal addressed to the reader.
+
+    The paragraph is judged as a whole: one that also carries news content of its own (see
+    :func:`_has_news_content`) is article text, not an appeal.
+    """
     low = line.lower()
     if not _APPEAL_HINT_RE.search(low):
         return False
-    if any(q in line for q in _QUOTE_CHARS) and re.search(r"\b(?:said|says|told|added)\b", line):
+    if _is_reported_speech(line):
         return False
-    if _APPEAL_START_RE.match(line) and word_count(line) <= 25:
-        return True
-    return bool(_APPEAL_RE.search(low))
+    if (_APPEAL_START_RE.match(line) and word_count(line) <= 25) or _APPEAL_RE.search(low):
+        return not _has_news_content(line)
+    return False
+
+
+def _personal_share_ok(line: str) -> bool:
+    sents = _sentences(line)
+    personal = sum(1 for s in sents if _PERSONAL_RE.search(s.lower()))
+    return personal > 0 and 2 * personal >= len(sents)
+
+
+def is_fundraising(line: str) -> bool:
+    """The outlet asking for money: a fundraising term in a line dominated by we/our and you/your.
+
+    ``Independent reporting costs money. Our desk explains ... for your rent. We keep it free.``
+    At least half of the sentences must address the reader or speak for the newsroom.
+    """
+    low = line.lower()
+    if not _PERSONAL_RE.search(low) or not _FUNDRAISE_RE.search(low):
+        return False
+    return (
+        not _is_reported_speech(line) and _personal_share_ok(line) and not _has_news_content(line)
+    )
+
+
+def is_personal_voice(line: str) -> bool:
+    """Most sentences speak as "we" or to "you", outside quotes."""
+    if any(q in line for q in _QUOTE_CHARS):
+        return False
+    return _personal_share_ok(line)
 
 
 _WE_RE = re.compile(r"\b(?:we|our|us|we're|we've|we'll)\b", re.I)
@@ -295,24 +379,31 @@ def is_credit_line(line: str) -> bool:
     return agency
 
 
+_BIO_NAME = r"[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,3}"
 _BIO_RE = re.compile(
-    r"^(?:[A-Z][\w'’.-]+\s+){1,4}(?:is|was|has\s+been|covers|writes|reports)\b[^.]{0,120}?"
-    r"\b(?:reporter|correspondent|writer|editor|journalist|columnist|producer|contributor|"
-    r"anchor|host|fellow|intern|staff|critic|bureau\s+chief|covers|writes\s+(?:about|for))\b"
+    r"^" + _BIO_NAME + r"(?:(?:\s*,\s*|(?:\s*,)?\s+(?:and|&)\s+)" + _BIO_NAME + r"){0,4}\s+"
+    r"(?:is|was|are|were|has\s+been|have\s+been|covers?|writes?|reports?)\b[^.]{0,120}?"
+    r"\b(?:reporters?|correspondents?|writers?|editors?|journalists?|columnists?|producers?|"
+    r"contributors?|anchors?|hosts?|fellows?|interns?|staff|critics?|bureau\s+chief|covers?|"
+    r"writes?\s+(?:about|for))\b"
 )
 _BIO_OUTLET_RE = re.compile(
     r"\b(?:reporter|correspondent|writer|editor|journalist|columnist|producer|contributor|anchor|"
-    r"host|intern|staff|critic|chief)\s+(?:for|at|with|of)\s+((?:the\s+|The\s+)?[A-Z][\w&'’.-]*"
-    r"(?:\s+[A-Z][\w&'’.-]*){0,4})"
+    r"host|intern|critic)s?\s+(?:for|at|with|of)\s+((?:the\s+|The\s+)?[A-Z][\w&'’.-]*"
+    r"(?:\s+[A-Z][\w&'’.-]*){0,4})|\b(?:staff|chief)\s+(?:for|at|with|of)\s+"
+    r"((?:the\s+|The\s+)?[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,4})"
 )
 
 
 def is_bio(line: str) -> bool:
-    """An author bio: ``Jane Doe is a reporter for The Example Post, based in ...``."""
+    """An author bio: ``Jane Doe is a reporter for The Example Post, based in ...``.
+
+    Several authors share one: ``Jane Doe and John Roe are reporters for The Example Post.``
+    """
     return word_count(line) <= 80 and bool(_BIO_RE.match(line))
 
 
 def bio_outlet(line: str) -> str:
     """The organisation named in an author bio (``reporter for <Name>``), else ``""``."""
     m = _BIO_OUTLET_RE.search(line)
-    return m.group(1) if m else ""
+    return (m.group(1) or m.group(2)) if m else ""

@@ -34,11 +34,11 @@ from summarizer.meta import (
     parse_byline,
     parse_copyright,
     parse_date,
-    parse_dateline,
+    parse_datelines,
     split_front_matter,
 )
 from summarizer.models import CleanDoc
-from summarizer.outlets import OutletEvidence
+from summarizer.outlets import OutletEvidence, name_key
 from summarizer.text import normalize_space
 
 __all__ = ["KINDS", "clean_document"]
@@ -373,6 +373,24 @@ _SELF_REF_HINT_RE = re.compile(
 )
 
 
+# The last word of an organisation's name in a byline ("By Capital Region Wire", "By City
+# News Service"): a newsroom or agency credited instead of a person.
+_BYLINE_ORG_RE = re.compile(
+    r"\b(?:Wire|News|Newswire|Press|Agency|Agencies|Times|Media|Network|Service|Services|"
+    r"Staff|Desk|Newsroom|Bureau|Radio|TV|Television|Journal|Herald|Tribune|Gazette|Chronicle|"
+    r"Ledger|Courier|Daily|Reports|Team|Editors|Editorial|Board|Correspondents|Reporters|"
+    r"Online|Digital|Broadcasting|Group|Syndicate|Wires)$"
+)
+
+
+_STAMP_STARTS = frozenset(("pub", "upd", "pos", "las", "fir", "mod"))
+
+
+def _is_author_name(name: str) -> bool:
+    """A person's name in a byline, not an outlet or agency credited as the author."""
+    return is_person_name(name) and not _BYLINE_ORG_RE.search(name) and name.split()[0] != "The"
+
+
 def _self_references(text: str, evidence: OutletEvidence) -> None:
     for hint in _SELF_REF_HINT_RE.finditer(text):
         start = max(text.rfind("\n", 0, hint.start()), text.rfind(". ", 0, hint.start()), 0)
@@ -443,22 +461,23 @@ def _classify(lines: list[_Line], meta: _Meta) -> None:
             if names and not (sentence and not re.search(r"\b[A-Z]\.$", t)):
                 names = [x for x in names if x.lower() not in _NOT_ORGS]
                 if names:
-                    people = [x for x in names if is_person_name(x)]
-                    for org in (x for x in names if not is_person_name(x)):
+                    people = [x for x in names if _is_author_name(x)]
+                    for org in (x for x in names if not _is_author_name(x)):
                         ev.add_name(org, 5 if len(names) == 1 else 4)
                     authors.extend(p for p in people if p not in authors)
                     line.drop = "byline"
                     continue
-        if wc <= 16:
-            stamp = parse_dateline(t)
-            if stamp:
-                kind, when = stamp
-                if kind == "published" and meta.published is None:
-                    meta.published = when
-                elif kind == "updated" and meta.updated is None:
-                    meta.updated = when
+        if wc <= 16 or (wc <= 32 and t[:3].lower() in _STAMP_STARTS):
+            stamps = parse_datelines(t)
+            if stamps:
+                for kind, when in stamps:
+                    if kind == "published" and meta.published is None:
+                        meta.published = when
+                    elif kind == "updated" and meta.updated is None:
+                        meta.updated = when
                 line.drop = "dateline"
                 continue
+        if wc <= 16:
             if bp.is_reading_time(t) or bp.is_share_widget(t):
                 line.drop = "widget"
                 continue
@@ -506,6 +525,18 @@ def _classify(lines: list[_Line], meta: _Meta) -> None:
         meta.author = ", ".join(authors)
 
 
+def _teaser_headline(lines: list[_Line], k: int) -> bool:
+    """``lines[k]`` (above a teaser) is the teaser's headline.
+
+    A headline has no full stop; a short question is one too when it opens the item (the line
+    above it is a separator or other clutter): ``Is now the time to fix your mortgage?``.
+    """
+    t = lines[k].text
+    if not bp.ends_like_sentence(t):
+        return True
+    return t.endswith("?") and bp.word_count(t) <= 16 and (k == 0 or bool(lines[k - 1].drop))
+
+
 def _context_rules(lines: list[_Line]) -> None:
     """Rules that look at neighbours: related lists, captions, appeal blocks."""
     n = len(lines)
@@ -514,11 +545,7 @@ def _context_rules(lines: list[_Line]) -> None:
     for i, line in enumerate(lines):
         if line.drop in ("related-header", "related"):
             in_related = True
-            if (
-                i > 0
-                and lines[i - 1].drop in ("", "label")
-                and not bp.ends_like_sentence(lines[i - 1].text)
-            ):
+            if i > 0 and lines[i - 1].drop in ("", "label") and _teaser_headline(lines, i - 1):
                 lines[i - 1].drop = "related"
             continue
         if in_related and not line.drop:
@@ -559,6 +586,70 @@ def _context_rules(lines: list[_Line]) -> None:
             while j < n and j <= k + 4 and lines[j].drop == "" and bp.is_we_voice(lines[j].text):
                 lines[j].drop = "appeal"
                 j += 1
+
+
+def _without_outlets(author: str, outlet: str, ev: OutletEvidence) -> str:
+    """The author list without names that are the outlet (``By <Outlet>`` credits the newsroom)."""
+    if not author:
+        return author
+    keys = {name_key(outlet)} if outlet else set()
+    keys.update(name_key(h) for h, _ in ev.holders)
+    keys.update(re.sub(r"[^a-z0-9]", "", lbl) for lbl, _, _ in ev.labels)
+    keys.discard("")
+    names = [a.strip() for a in author.split(",")]
+    kept = [a for a in names if a and name_key(a) not in keys]
+    return ", ".join(kept) if len(kept) != len(names) else author
+
+
+def _is_plea(line: _Line) -> bool:
+    if line.drop == "appeal":
+        return True
+    return line.drop in ("", "label") and bp.is_fundraising(line.text)
+
+
+def _appeal_blocks(lines: list[_Line], protected: set[str]) -> None:
+    """Drop a whole donation block: its short heading and the pleas under it.
+
+    A block is a run of consecutive pleas (reader appeals, or lines dominated by "we"/"you" with
+    a fundraising term) with "we"/"you" lines between them; it needs two pleas, or one reader
+    appeal that asks for money. The short line above it (``Keep the <Outlet> going``) is the
+    block's heading, never the article's title, unless it repeats a title given elsewhere
+    (``protected`` keys).
+    """
+    n = len(lines)
+    i = 0
+    while i < n:
+        if not _is_plea(lines[i]):
+            i += 1
+            continue
+        end = i  # last plea of the run
+        j = i + 1
+        while j < n:
+            ln = lines[j]
+            if _is_plea(ln):
+                end = j
+            elif not (ln.drop in ("", "label") and bp.is_personal_voice(ln.text)) or j - end > 2:
+                break
+            j += 1
+        run = lines[i : end + 1]
+        pleas = [ln for ln in run if _is_plea(ln)]
+        # One line alone is a block only when it is both a reader appeal and a plea for money.
+        if len(pleas) >= 2 or (pleas[0].drop == "appeal" and bp.is_fundraising(pleas[0].text)):
+            for ln in run:
+                ln.drop = "appeal"
+            if i > 0:
+                head = lines[i - 1]
+                t = head.text
+                if (
+                    head.drop in ("", "label")
+                    and t
+                    and bp.word_count(t) <= 8
+                    and not bp.ends_like_sentence(t)
+                    and not t.endswith(":")
+                    and head.key not in protected
+                ):
+                    head.drop = "appeal"
+        i = end + 1
 
 
 def clean_document(raw: str, kind: str, name: str = "") -> CleanDoc:
@@ -613,6 +704,11 @@ def clean_document(raw: str, kind: str, name: str = "") -> CleanDoc:
 
     _classify(lines, meta)
     _context_rules(lines)
+    protected = {_key(normalize_space(meta.title))} if meta.title else set()
+    protected.update(
+        _key(_halve(alt)) for ln in lines[:8] for alt, _ in ln.images if bp.word_count(alt) >= 3
+    )
+    _appeal_blocks(lines, protected)
 
     first_body = next(
         (
@@ -681,12 +777,13 @@ def clean_document(raw: str, kind: str, name: str = "") -> CleanDoc:
     full = "\n".join(ln.text for ln in lines)
     _self_references(full, ev)
     outlet = ev.resolve(meta.title + "\n" + full)
+    author = _without_outlets(meta.author, outlet, ev)
     published = meta.published or meta.updated
     return CleanDoc(
         title=meta.title,
         text="\n\n".join(kept),
         outlet=outlet,
-        author=meta.author,
+        author=author,
         published=published,
         url=meta.url or hint_url,
         images=images,

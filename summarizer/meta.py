@@ -20,6 +20,7 @@ __all__ = [
     "parse_copyright",
     "parse_date",
     "parse_dateline",
+    "parse_datelines",
     "split_front_matter",
 ]
 
@@ -251,12 +252,50 @@ _BARE_DATE_RE = re.compile(
 )
 
 
+_STAMP_SPLIT_RE = re.compile(
+    r"\s+[|•·]\s+|\s*;\s+|\s+[–—-]\s+(?=(?:last\s+)?(?:updated|modified|published|posted)\b)",
+    re.I,
+)
+
+
+def parse_datelines(line: str) -> list[tuple[str, datetime]]:
+    """Every stamp of a line made only of stamps, in order; ``[]`` when any part is not one.
+
+    ``Published March 2, 2026 at 10:05 p.m. ET | Updated March 3, 2026 at 7:15 a.m. ET`` gives a
+    ``published`` and an ``updated`` stamp.
+    """
+    if len(line) > 200 or not _DATE_HINT_RE.search(line):
+        return []
+    parts = _STAMP_SPLIT_RE.split(line) if len(line) > 30 else [line]
+    if len(parts) > 3:
+        return []
+    out: list[tuple[str, datetime]] = []
+    for part in parts:
+        stamp = _one_dateline(part.strip())
+        if stamp is None or stamp[1] is None:
+            break
+        out.append((stamp[0], stamp[1]))
+    else:
+        return out
+    whole = _one_dateline(line) if len(parts) > 1 else None  # "Published ... | 3 min read"
+    return [(whole[0], whole[1])] if whole and whole[1] else []
+
+
 def parse_dateline(line: str) -> tuple[str, datetime | None] | None:
     """For a line that is only a publication/update stamp: (kind, datetime); else None.
 
     kind is ``"published"`` or ``"updated"``. ``Published: 09:33, February 11, 2025``,
-    ``Updated 3:05 PM EST, Mon February 10, 2025`` and a bare ``Feb. 10, 2025, 3:05 PM`` qualify.
+    ``Updated 3:05 PM EST, Mon February 10, 2025``, a bare ``Feb. 10, 2025, 3:05 PM`` and
+    ``Published March 2, 2026 at 10:05 p.m. ET`` qualify. Of a pair separated by ``|``
+    (``Published ... | Updated ...``) the publication stamp is returned.
     """
+    stamps = parse_datelines(line)
+    if not stamps:
+        return None
+    return next((s for s in stamps if s[0] == "published"), stamps[0])
+
+
+def _one_dateline(line: str) -> tuple[str, datetime | None] | None:
     if len(line) > 100 or not _DATE_HINT_RE.search(line):
         return None
     m = _DATELINE_RE.match(line)

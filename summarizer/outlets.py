@@ -256,4 +256,11 @@ def _reconcile(candidates: list[tuple[str, float]], text: str) -> str:
         form = _shorten(name, text) if " " in name else name
         old = forms.get(form, (0.0, 0))
         forms[form] = (max(old[0], weight), _count(form, text))
+    # "Foo Post" and "The Foo Post" both named: the running text's "The Foo Post" is the name.
+    for form in list(forms):
+        the_form = "The " + form
+        if the_form in forms and _count(the_form, text):
+            weight, count = forms.pop(form)
+            the_weight, the_count = forms[the_form]
+            forms[the_form] = (max(weight, the_weight), max(count, the_count))
     return max(forms, key=lambda f: forms[f])

@@ -277,6 +277,109 @@ def test_cleaning_is_fast() -> None:
     assert best < 0.02  # generous bound for loaded CI machines; typically ~1 ms
 
 
+def test_donation_block_and_its_heading_removed_title_found_below() -> None:
+    raw = "\n".join(
+        [
+            "Keep the Courier going",
+            "Local news costs money. Our reporters sat through every council meeting so that "
+            "you did not have to. We keep this coverage free for everyone.",
+            "If you can, chip in today. A gift of any size keeps our newsroom open.",
+            "HEAT WAVE",
+            "Cooling centres open as county swelters",
+            "By Petra Lindqvist",
+            *BODY,
+        ]
+    )
+    doc = clean_document(raw, "txt")
+    assert doc.title == "Cooling centres open as county swelters"
+    assert doc.text.split("\n\n") == list(BODY)
+
+
+def test_we_voice_article_text_next_to_a_newsletter_plug_is_kept() -> None:
+    para = "We asked the county how many centres would stay open overnight, and it said four."
+    raw = _doc("Sign up for our weekly climate newsletter.", para)
+    doc = clean_document(raw, "txt")
+    assert para in doc.text and "newsletter" not in doc.text
+
+
+@pytest.mark.parametrize(
+    "para",
+    [
+        "Sign up for the free cooling kit. The county is handing out 5,000 fans at Riverside "
+        "Library, and the deadline to sign up is July 1.",
+        "Check your inbox for the heat alert. The county sends it from a single address. "
+        "Scammers often copy such alerts within hours.",
+    ],
+)
+def test_imperative_opening_a_news_paragraph_is_kept(para: str) -> None:
+    doc = clean_document(_doc(para), "txt")
+    assert para in doc.text
+
+
+@pytest.mark.parametrize(
+    "bio",
+    [
+        "Petra Lindqvist and Omar Haddad are reporters for The Daily Example.",
+        "Ana Ruiz, Petra Lindqvist and Omar Haddad are reporters for The Daily Example.",
+    ],
+)
+def test_plural_bio_removed_and_names_the_outlet(bio: str) -> None:
+    raw = "\n\n".join([*BODY, bio, "© 2025 Daily Example Media Group"])
+    doc = clean_document(raw, "txt")
+    assert doc.text.split("\n\n") == list(BODY)
+    assert doc.outlet == "The Daily Example"
+
+
+@pytest.mark.parametrize(
+    "byline", ["By Ridgeway News Agency", "By Example Wire", "By Coastline Press", "By Staff"]
+)
+def test_organisation_byline_is_not_an_author(byline: str) -> None:
+    doc = clean_document(_doc(byline, before=True), "txt")
+    assert doc.author == ""
+    assert doc.text.split("\n\n") == list(BODY)
+
+
+def test_byline_naming_the_outlet_is_not_an_author() -> None:
+    raw = _doc("By Meadow Courant", "© 2025 Meadow Courant Ltd.", before=True)
+    doc = clean_document(raw, "txt")
+    assert doc.outlet == "Meadow Courant" and doc.author == ""
+
+
+def test_person_byline_is_still_an_author() -> None:
+    doc = clean_document(_doc("By Petra Lindqvist", before=True), "txt")
+    assert doc.author == "Petra Lindqvist"
+
+
+# --------------------------------------------------------------------------- the sample corpus
+
+SAMPLES = Path(__file__).resolve().parents[1] / "bot" / "samples"
+SAMPLES_EXPECTED = Path(__file__).resolve().parent / "fixtures" / "samples_expected.json"
+
+
+def _sample_names() -> list[str]:
+    if not SAMPLES_EXPECTED.is_file():
+        return []
+    return sorted(json.loads(SAMPLES_EXPECTED.read_text(encoding="utf-8"))["files"])
+
+
+@pytest.mark.skipif(not SAMPLES.is_dir(), reason="sample corpus not available")
+@pytest.mark.parametrize("name", _sample_names())
+def test_sample_corpus(name: str) -> None:
+    from bot.ingest import read_file  # the same path as ingestion: decode, then clean
+
+    expected = json.loads(SAMPLES_EXPECTED.read_text(encoding="utf-8"))["files"][name]
+    doc = read_file(SAMPLES / name)
+    for key in ("outlet", "title", "author"):
+        assert (getattr(doc, key) or "") == (expected[key] or ""), key
+    if expected["published"]:
+        assert doc.published is not None
+        assert doc.published.isoformat().startswith(expected["published"][:16])
+    for snippet in expected["must_keep"]:
+        assert snippet in doc.text, snippet
+    for snippet in expected["must_drop"]:
+        assert snippet not in doc.text, snippet
+
+
 # --------------------------------------------------------------------------- the real seeds
 
 SEED_EXPECT = {
@@ -376,3 +479,9 @@ def test_seed_source_link_and_images() -> None:
     assert docs["000_"].url.startswith("https://thehill.com/policy/")
     assert docs["001_"].images and docs["002_"].images
     assert "NBC" in docs["000_"].text  # inline link text kept
+
+
+def test_single_line_inviting_readers_to_donate_to_a_cause_is_kept() -> None:
+    para = "You can donate to the county relief fund at any library branch until Friday."
+    doc = clean_document(_doc(para), "txt")
+    assert para in doc.text

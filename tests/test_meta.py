@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -12,6 +13,7 @@ from summarizer.meta import (
     parse_copyright,
     parse_date,
     parse_dateline,
+    parse_datelines,
     split_front_matter,
 )
 from summarizer.outlets import OutletEvidence, domain_label, host_of, name_key
@@ -163,3 +165,29 @@ def test_label_fallback_keeps_a_leading_the() -> None:
     ev = OutletEvidence()
     ev.add_url("https://www.thequietharbour.com/a", 6)
     assert ev.resolve("No mention of the site here.") == "The Quietharbour"
+
+
+def test_published_and_updated_pair_on_one_line() -> None:
+    et = ZoneInfo("America/New_York")
+    pub = datetime(2026, 4, 14, 16, 30, tzinfo=et)
+    upd = datetime(2026, 4, 15, 8, 5, tzinfo=et)
+    line = "Published April 14, 2026 at 4:30 p.m. ET | Updated April 15, 2026 at 8:05 a.m. ET"
+    assert parse_datelines(line) == [("published", pub), ("updated", upd)]
+    assert parse_dateline(line) == ("published", pub)
+    flipped = "Updated April 15, 2026 at 8:05 a.m. ET | Published April 14, 2026 at 4:30 p.m. ET"
+    assert parse_dateline(flipped) == ("published", pub)
+    assert parse_dateline("Published April 14, 2026 at 4:30 p.m. ET") == ("published", pub)
+    # A stamp followed by something else on the line is still a stamp.
+    assert parse_dateline("Published: 09:33, February 11, 2025 | 3 min read") == (
+        "published",
+        datetime(2025, 2, 11, 9, 33, tzinfo=UTC),
+    )
+    assert parse_datelines("The council met on April 14, 2026 | Agenda and minutes") == []
+
+
+def test_leading_the_form_preferred_when_both_are_named() -> None:
+    text = "Jo Lee and Al Roe are reporters for The Quiet Harbour. (c) Quiet Harbour Media Group"
+    ev = OutletEvidence()
+    ev.add_holder("Quiet Harbour Media Group", 3)
+    ev.add_name("The Quiet Harbour", 3)
+    assert ev.resolve(text) == "The Quiet Harbour"
