@@ -12,11 +12,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from summarizer.decode import decode_bytes
-
 from bot.store import Store
 from summarizer import cluster
 from summarizer.clean import clean_document
+from summarizer.decode import decode_bytes
 from summarizer.errors import InputError
 from summarizer.models import Article, CleanDoc
 from summarizer.text import fold, words

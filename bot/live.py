@@ -9,13 +9,13 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 import httpx
-from summarizer.decode import decode_bytes
 
 from bot.config import Settings
 from bot.feeds import FeedState, PolledEntry, poll_feeds
 from bot.fetch import FetchError, FetchLimits, FetchResult, fetch_url, make_client
 from bot.ingest import IngestReport, parse_bytes, save_article
 from bot.store import Store
+from summarizer.decode import decode_bytes
 from summarizer.errors import InputError
 from summarizer.feed_parse import FeedEntry, parse_feed
 from summarizer.models import CleanDoc

@@ -514,15 +514,21 @@ class Store:
         return int(row[0]) if row else 0
 
     def search_stories(self, query: str, limit: int = 8) -> list[tuple[int, float]]:
-        """Stories whose articles match a full-text query, best first: (story_id, bm25 rank)."""
+        """Stories whose articles match a full-text query, best first: (story_id, score).
+
+        The score sums bm25 (titles weighted 4x) over a story's matching articles, so a story
+        many outlets cover beats one stray mention; lower (more negative) is better.
+        """
         fts = fts_query(query)
         if not fts:
             return []
         rows = self.db.execute(
-            """SELECT a.story_id, min(f.rank) AS r FROM articles_fts f
-               JOIN articles a ON a.rowid = f.rowid
-               WHERE articles_fts MATCH ? AND a.story_id IS NOT NULL
-               GROUP BY a.story_id ORDER BY r LIMIT ?""",
+            """WITH hits AS MATERIALIZED (
+                   SELECT rowid, bm25(articles_fts, 4.0, 1.0) AS score FROM articles_fts
+                   WHERE articles_fts MATCH ? ORDER BY score LIMIT 2000)
+               SELECT a.story_id, sum(h.score) AS r FROM hits h JOIN articles a ON a.id = h.rowid
+               WHERE a.story_id IS NOT NULL
+               GROUP BY a.story_id ORDER BY r, a.story_id DESC LIMIT ?""",
             [fts, limit],
         ).fetchall()
         return [(int(r[0]), float(r[1])) for r in rows]

@@ -7,17 +7,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import logging
 import secrets
 import warnings
 from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram._utils.types import JSONDict
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.warnings import PTBDeprecationWarning
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -25,9 +27,12 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
+    ExtBot,
     MessageHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
+from telegram.warnings import PTBDeprecationWarning
 
 from bot import digest
 from bot.commands import COMMANDS, Caller, Commands
@@ -36,7 +41,7 @@ from bot.live import fetch_doc, poll_round
 from bot.render import to_html
 from bot.reply import Reply
 from bot.store import Store
-from bot.views import refresh_dirty
+from bot.views import compute_views, load_inputs, save_views
 from summarizer.models import CleanDoc
 
 log = logging.getLogger(__name__)
@@ -248,20 +253,31 @@ async def catch_up_job(context: ContextTypes.DEFAULT_TYPE) -> None:
                 schedule_chat(app, chat_id)
 
 
+async def refresh_stories(rt: BotRuntime) -> int:
+    """Compute the missing cached views, each in a worker thread; store access stays here."""
+    n = 0
+    for sid in rt.store.dirty_stories():
+        inputs = load_inputs(rt.store, sid)
+        if inputs is not None:
+            views = await asyncio.to_thread(compute_views, inputs, rt.settings.brief_words)
+            save_views(rt.store, views)
+            n += 1
+    return n
+
+
+async def refresh_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """At start: fill in briefings that were never computed (e.g. after `briefbot ingest`)."""
+    n = await refresh_stories(_runtime(context))
+    if n:
+        log.info("computed %d story briefings", n)
+
+
 async def poll_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """One feed polling round, then refresh the changed stories off the event loop."""
     rt = _runtime(context)
     result = await poll_round(rt.store, rt.settings)
     if result.report.ingested:
-        from bot.views import compute_views, load_inputs, save_views
-
-        for sid in rt.store.dirty_stories():
-            inputs = load_inputs(rt.store, sid)
-            if inputs is not None:
-                save_views(
-                    rt.store,
-                    await asyncio.to_thread(compute_views, inputs, rt.settings.brief_words),
-                )
+        await refresh_stories(rt)
     log.info(
         "poll: %d/%d feeds, %d new articles, %d errors",
         result.polled,
@@ -294,11 +310,11 @@ async def post_init(app: Application) -> None:
     await app.bot.set_my_commands(
         [BotCommand(c.name, c.description[:256]) for c in COMMANDS if not c.admin]
     )
-    refresh_dirty(rt.store, rt.settings.brief_words)
     for chat_id, *_ in rt.store.subscriptions():
         schedule_chat(app, chat_id)
     jq = app.job_queue
     if jq is not None:
+        jq.run_once(refresh_job, when=0, name="refresh")
         jq.run_once(catch_up_job, when=0.5, name="catch-up")
         if rt.settings.feeds or rt.store.feeds():
             jq.run_repeating(
@@ -310,17 +326,42 @@ async def post_init(app: Application) -> None:
     log.info("briefbot is running as @%s", rt.commands.bot_username)
 
 
+class TolerantBot(ExtBot[int]):
+    """An ExtBot that survives malformed updates.
+
+    PTB parses a getUpdates batch in one go; one update it cannot parse makes the whole batch fail
+    and the same batch is fetched again forever. Here such an update is logged and replaced by an
+    empty one with the same update_id, so the offset still advances and no handler runs for it.
+    """
+
+    async def _post(self, endpoint: str, data: JSONDict | None = None, **kwargs: Any) -> Any:
+        result = await super()._post(endpoint, data, **kwargs)
+        if endpoint != "getUpdates" or not isinstance(result, list):
+            return result
+        clean: list[Any] = []
+        for raw in result:
+            try:
+                Update.de_json(copy.deepcopy(raw), self)
+                clean.append(raw)
+            except Exception:
+                uid = raw.get("update_id") if isinstance(raw, dict) else None
+                log.warning("ignoring a malformed update (update_id %s)", uid)
+                if isinstance(uid, int):
+                    clean.append({"update_id": uid})
+        return clean
+
+
 def build_application(settings: Settings, store: Store) -> Application:
-    """Wire the bot: builder settings, handlers, error handler, runtime state."""
-    builder = (
-        ApplicationBuilder()
-        .token(settings.token)
-        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
-        .post_init(post_init)
+    """Wire the bot: the tolerant rate-limited bot, handlers, error handler, runtime state."""
+    bot = TolerantBot(
+        token=settings.token,
+        base_url=settings.api_base or "https://api.telegram.org/bot",
+        base_file_url=settings.file_base or "https://api.telegram.org/file/bot",
+        request=HTTPXRequest(connection_pool_size=64),
+        get_updates_request=HTTPXRequest(connection_pool_size=1),
+        rate_limiter=AIORateLimiter(max_retries=RATE_LIMIT_RETRIES),
     )
-    if settings.api_base:
-        builder = builder.base_url(settings.api_base).base_file_url(settings.file_base)
-    app = builder.build()
+    app = ApplicationBuilder().bot(bot).post_init(post_init).build()
     app.bot_data["runtime"] = BotRuntime(settings, store)
     for spec in COMMANDS:
         app.add_handler(CommandHandler(spec.name, on_command))
@@ -384,6 +425,11 @@ def run_bot(
             )
         else:
             app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+    except RuntimeError as exc:
+        # A SIGINT/SIGTERM during PTB's start-up stops the loop before initialisation finishes.
+        if "Event loop stopped" not in str(exc):
+            raise
+        log.info("stopped during start-up")
     finally:
         store.close()
     log.info("briefbot stopped at %s", datetime.now(UTC).isoformat(timespec="seconds"))

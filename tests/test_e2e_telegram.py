@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from bot_process import TOKEN, BotProcess
+from corpus import write_lighthouse
 from fake_telegram import FakeTelegram
 
 from bot.commands import COMMANDS
@@ -35,9 +36,16 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def bot(tmp_path: Path, sample_db: Path, fake_telegram: FakeTelegram) -> Iterator[BotProcess]:
+def bot_db(tmp_path: Path, sample_db: Path) -> Path:
+    """A per-test copy of the sample database."""
     db = tmp_path / "bot.db"
     shutil.copy(sample_db, db)
+    return db
+
+
+@pytest.fixture
+def bot(tmp_path: Path, bot_db: Path, fake_telegram: FakeTelegram) -> Iterator[BotProcess]:
+    db = bot_db
     env = {
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "TELEGRAM_API_BASE": fake_telegram.base_url,
@@ -62,6 +70,17 @@ def ask(fake: FakeTelegram, text: str, chat_id: int = USER, **kw: object) -> lis
     fake.wait_for(lambda c: len(fake.sent_messages(chat_id)) > before, timeout=20)
     time.sleep(0.3)  # a split reply arrives as several messages
     return fake.sent_messages(chat_id)[before:]
+
+
+def last_bot_message_id(fake: FakeTelegram, chat_id: int) -> int:
+    """The id of the newest message the bot sent to a chat."""
+    ids = [
+        mid
+        for mid in range(1, 500)
+        if (m := fake.message(chat_id, mid)) and m.get("from", {}).get("is_bot")
+    ]
+    assert ids
+    return max(ids)
 
 
 def button_data(msg: dict[str, object]) -> list[str]:
@@ -92,9 +111,7 @@ def test_stories_brief_and_view_buttons(bot: BotProcess, fake_telegram: FakeTele
     assert "—" in str(brief["text"]) and "outlets" in str(brief["text"])
     assert [d.split()[0] for d in button_data(brief)] == ["/brief", "/quotes", "/sources"]
     # Pressing "Quotes" edits the same message in place.
-    mid = int(brief["message_id"]) if "message_id" in brief else 0
-    sent = fake_telegram.calls_of("sendMessage", ok=True)[-1]
-    mid = sent["result"]["message_id"]
+    mid = last_bot_message_id(fake_telegram, USER)
     quotes_button = next(d for d in button_data(brief) if d.startswith("/quotes"))
     fake_telegram.push_callback(USER, mid, quotes_button, user_id=USER)
     [edit] = fake_telegram.wait_for("editMessageText", timeout=20)
@@ -160,29 +177,26 @@ def test_admin_upload_and_refusals(bot: BotProcess, fake_telegram: FakeTelegram)
     assert ".txt, .md and .html" in str(junk_name["text"])
 
 
-def test_long_reply_is_split_into_valid_pieces(bot: BotProcess, fake_telegram: FakeTelegram) -> None:
-    msgs = ask(fake_telegram, "/help")
-    assert msgs  # a short one first; the long one comes from a big story below
-    # Upload many articles about one event so /sources overflows one message.
-    for i in range(28):
-        body = (
-            f"Lighthouse keepers vote to strike at Cape Morrow {i}\n\n"
-            "The keepers of the Cape Morrow lighthouse voted on Monday to strike over plans to automate "
-            "the light, a move the coastal agency says would save money and the keepers call reckless. "
-            f"Outlet number {i} reported the vote was close.\n\n"
-            "The agency said the automated lamp had passed every test. The keepers said storms knock "
-            "out power twice a winter and a person must be there when it fails, according to their union."
-            + (" Extra detail " * i)
-        ).encode()
-        fid = f"lh-{i}"
-        fake_telegram.add_file(fid, body, file_path=f"documents/lh{i}.txt")
-        ask(fake_telegram, None, chat_id=ADMIN, document={"file_id": fid, "file_name": f"outlet{i}.txt"})  # type: ignore[arg-type]
+@pytest.fixture
+def big_story_db(bot_db: Path, tmp_path: Path) -> Path:
+    """The sample database plus one story covered by 30 articles."""
+    with Store(bot_db) as store:
+        report = ingest_paths(store, [str(p) for p in write_lighthouse(tmp_path / "lh", 30)])
+        assert not report.errors and len({i.story_id for i in report.ingested}) == 1
+        refresh_dirty(store)
+    return bot_db
+
+
+def test_long_reply_is_split_into_valid_pieces(
+    big_story_db: Path, bot: BotProcess, fake_telegram: FakeTelegram
+) -> None:
     pieces = ask(fake_telegram, "/sources lighthouse keepers")
     assert len(pieces) >= 2
     for p in pieces:
         text = str(p["text"])
         assert len(text) <= 4096
         assert text.count("<b>") == text.count("</b>") and text.count("<a ") == text.count("</a>")
+    assert "reply_markup" in pieces[-1] and "reply_markup" not in pieces[0]
 
 
 def test_429_is_waited_out_and_retried(bot: BotProcess, fake_telegram: FakeTelegram) -> None:
@@ -213,6 +227,6 @@ def test_sigterm_stops_quickly(tmp_path: Path, sample_db: Path, fake_telegram: F
     fake_telegram.wait_for("setMyCommands", timeout=30)
     t0 = time.monotonic()
     code = proc.stop(timeout=10)
-    assert code == 0 and time.monotonic() - t0 < 10
+    assert code == 0 and time.monotonic() - t0 < 10, proc.log[-3000:]
     assert TOKEN not in proc.log
     assert re.search(r"stopped", proc.log)
