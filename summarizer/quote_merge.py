@@ -51,9 +51,26 @@ def _speaker_names(entries: list[_Entry]) -> dict[str, str]:
     for group in groups:
         best = max(group, key=lambda n: (len(n.split()) > 1, sum(
             counts[m] for m in group if m == n), len(n), n))
+        common = _common_name(group)
+        if common and len(common.split()) < len(best.split()):
+            best = common
         for name in group:
             mapping[name] = best
     return mapping
+
+
+def _common_name(group: list[str]) -> str:
+    """The longest run of final words (2 or more) shared by every multi-word spelling.
+
+    Different outlets' leftover titles ("Councillor X Y", "Councilmember X Y") drop away.
+    """
+    multi = [n.split() for n in group if len(n.split()) > 1]
+    if len(multi) < 2:
+        return ""
+    n = 0
+    while all(len(m) > n for m in multi) and len({m[-1 - n] for m in multi}) == 1:
+        n += 1
+    return " ".join(multi[0][-n:]) if n >= 2 else ""
 
 
 def _content(key: str) -> set[str]:

@@ -27,6 +27,10 @@ ROLE_WORDS = word_set(
     lawyer activist mr. mrs. ms. mr mrs ms sir dame lord lady pastor inspector detective
     superintendent constable agent candidate nominee mp mep president-elect secretary-general emir
     sheikh sultan ayatollah surgeon physician owner partner investor chairperson
+    councilmember councilmembers councillor councilor councilman councilwoman alderman alderwoman
+    assemblyman assemblywoman assemblymember trustee delegate supervisor administrator
+    organiser organizer volunteer worker deckhand resident nurse teacher student farmer driver
+    fisherman fisher pilot engineer firefighter paramedic technician shopkeeper clerk
     """
 )
 
@@ -75,17 +79,22 @@ def name_key(name: str) -> str:
 
 
 def edit_distance(a: str, b: str, limit: int = 2) -> int:
-    """Levenshtein distance, cut off above ``limit`` (returns limit + 1)."""
+    """Edit distance where swapping two adjacent letters counts as one slip (optimal string
+    alignment), cut off above ``limit`` (returns limit + 1)."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
+    before: list[int] = []
     prev = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         cur = [i]
         for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+            best = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                best = min(best, before[j - 2] + 1)
+            cur.append(best)
         if min(cur) > limit:
             return limit + 1
-        prev = cur
+        before, prev = prev, cur
     return prev[-1]
 
 
@@ -118,7 +127,11 @@ def same_person(a: str, b: str) -> bool:
         return False
     if len(ta) == 1 or len(tb) == 1:
         return True
-    return similar_given(ta[0], tb[0])
+    if similar_given(ta[0], tb[0]):
+        return True
+    # A title word left in front of one spelling ("Councillor Ana Ruiz" / "Ana Ruiz"): compare
+    # the given names just before the surname.
+    return similar_word(ta[-2], tb[-2]) and (len(ta) > 2 or len(tb) > 2)
 
 
 @lru_cache(maxsize=8192)

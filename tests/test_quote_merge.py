@@ -79,3 +79,26 @@ def test_end_to_end_deterministic() -> None:
 
 def test_empty() -> None:
     assert merge_story_quotes([]) == []
+
+
+def test_transposed_letters_and_leftover_titles_name_one_person() -> None:
+    from summarizer.speakers import same_person
+
+    assert same_person("Ilse Varangue", "Ilse Varagnue")  # two letters swapped
+    assert same_person("Councilmember Tomas Brede", "Councillor Tomas Brede")
+    assert not same_person("Tomas Brede", "Lena Brede")
+
+
+def test_merge_drops_titles_left_in_front_of_names() -> None:
+    from summarizer.models import Article, Quote
+    from summarizer.quote_merge import merge_story_quotes
+
+    a1 = Article(id=1, title="t", text="x", outlet="Paper One")
+    a2 = Article(id=2, title="t", text="x", outlet="Paper Two")
+    merged = merge_story_quotes(
+        [
+            (a1, [Quote(text="We will not be rushed on this vote", speaker="Councilmember Tomas Brede")]),
+            (a2, [Quote(text="The budget does not add up at all", speaker="Alderman Tomas Brede")]),
+        ]
+    )
+    assert {q.speaker for q in merged} == {"Tomas Brede"}
