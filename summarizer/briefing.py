@@ -48,6 +48,7 @@ class _Group:
     article_ids: tuple[int, ...]
     outlets: tuple[str, ...]
     support: int  # distinct sources (outlets; articles without an outlet count alone)
+    ledes: int  # articles that open with this fact (their first kept sentence is in the group)
     position: float  # positional prior in [0, 1]
     order_key: float  # mean relative position in the articles
     score: float = 0.0
@@ -129,7 +130,8 @@ def _make_groups(
         best_index = min(cands[i].index for i in members)
         position = 1.0 / (1.0 + 0.35 * best_index)
         order_key = float(np.mean([cands[i].rel_pos for i in members]))
-        groups.append(_Group(members, rep, ids, outlets, support, position, order_key))
+        ledes = len({cands[i].article_id for i in members if cands[i].index == 0})
+        groups.append(_Group(members, rep, ids, outlets, support, ledes, position, order_key))
     return groups
 
 
@@ -182,7 +184,9 @@ def _select(
             break
     if not chosen:
         return []
-    lead, rest = chosen[0], chosen[1:]
+    # The central fact leads: a fact several outlets open with beats a better-scored detail.
+    lead = max(chosen, key=lambda g: (g.ledes >= 2, g.score))
+    rest = [g for g in chosen if g is not lead]
     rest.sort(key=lambda g: (g.order_key, g.rep))
     return [lead, *rest]
 
