@@ -413,13 +413,15 @@ def test_wait_for_and_wait_until_timeouts(fake_telegram: FakeTelegram) -> None:
     assert wait_until(lambda: 5, timeout=0.1) == 5
     with pytest.raises(AssertionError, match="never"):
         wait_until(lambda: False, timeout=0.1, interval=0.01, message="never")
-    threading.Timer(
+    timer = threading.Timer(
         0.1,
         api,
         args=(fake_telegram, "sendMessage"),
         kwargs={"data": {"chat_id": "2", "text": "t"}},
-    ).start()
+    )
+    timer.start()
     assert len(fake_telegram.wait_for("sendMessage", count=2, timeout=5)) == 2
+    timer.join(5)  # its response must arrive before the fixture stops the server
 
 
 async def test_many_concurrent_requests_and_stop_closes_connections() -> None:
