@@ -316,13 +316,13 @@ async def post_init(app: Application) -> None:
     if jq is not None:
         jq.run_once(refresh_job, when=0, name="refresh")
         jq.run_once(catch_up_job, when=0.5, name="catch-up")
-        if rt.settings.feeds or rt.store.feeds():
-            jq.run_repeating(
-                poll_job,
-                interval=timedelta(minutes=rt.settings.feed_interval_minutes),
-                first=5.0,
-                name="poll",
-            )
+        # Always scheduled: a feed added later with /feeds add is polled without a restart.
+        jq.run_repeating(
+            poll_job,
+            interval=timedelta(minutes=rt.settings.feed_interval_minutes),
+            first=5.0,
+            name="poll",
+        )
     log.info("briefbot is running as @%s", rt.commands.bot_username)
 
 
