@@ -66,20 +66,62 @@ def _simple_front_matter(block: str) -> dict[str, Any] | None:
     return out
 
 
-def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
-    """(front matter as a dict with lower-case keys, the rest of the text)."""
-    m = _FM_RE.match(text)
+def _lenient_front_matter(block: str) -> dict[str, Any]:
+    """Whatever flat ``key: value`` lines a broken block still has (the rest is ignored)."""
+    out: dict[str, Any] = {}
+    for line in block.split("\n"):
+        m = _FM_KEY_RE.match(line)
+        if m and not line[:1].isspace():
+            out[m.group(1).lower()] = _unquote(m.group(2))
+    return out
+
+
+_OPEN_RE = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n")
+
+
+def _unterminated(text: str) -> tuple[str, int] | None:
+    """An opening fence with no closing one: the leading run of key/item lines is the block."""
+    m = _OPEN_RE.match(text)
     if not m:
-        return {}, text
-    block = m.group(1)
+        return None
+    pos = m.end()
+    lines = []
+    while pos < len(text):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        line = text[pos:end]
+        if not (_FM_KEY_RE.match(line) or _FM_ITEM_RE.match(line)):
+            break
+        lines.append(line)
+        pos = end + 1
+    return ("\n".join(lines), min(pos, len(text))) if lines else None
+
+
+def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
+    """(front matter as a dict with lower-case keys, the rest of the text).
+
+    Broken front matter never leaks into the body: an unterminated block ends at its first line
+    that is not ``key: value``, and a block that is not valid YAML keeps its readable keys.
+    """
+    m = _FM_RE.match(text)
+    if m:
+        block, rest = m.group(1), text[m.end() :]
+    else:
+        loose = _unterminated(text)
+        if loose is None:
+            return {}, text
+        block, rest = loose[0], text[loose[1] :]
     data = _simple_front_matter(block)
     if data is None:
         try:
             loaded = yaml.load(block, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         except yaml.YAMLError:
             loaded = None
-        data = {str(k).lower(): v for k, v in loaded.items()} if isinstance(loaded, dict) else {}
-    return data, text[m.end() :]
+        if isinstance(loaded, dict):
+            data = {str(k).lower(): v for k, v in loaded.items()}
+        else:
+            data = _lenient_front_matter(block)
+    return data, rest
 
 
 # --------------------------------------------------------------------------- dates

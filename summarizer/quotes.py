@@ -728,6 +728,9 @@ def _update_focus(toks: list[_Tok], st: _State, said_by: Person | None) -> None:
                 name, _, is_person = _resolve(ref, toks, st)
                 if is_person and name:
                     st.speaker = st.registry.find(name) or st.speaker
+                    # A sentence reporting what someone said is about that person.
+                    st.focus = st.speaker
+                    return
             break
     ref = _main_subject(toks)
     if ref is None or ref.kind in ("org", "anon"):

@@ -191,3 +191,18 @@ def test_leading_the_form_preferred_when_both_are_named() -> None:
     ev.add_holder("Quiet Harbour Media Group", 3)
     ev.add_name("The Quiet Harbour", 3)
     assert ev.resolve(text) == "The Quiet Harbour"
+
+
+def test_unterminated_front_matter_ends_at_the_first_non_key_line() -> None:
+    from summarizer.meta import split_front_matter
+
+    data, rest = split_front_matter("---\ntitle: Kiln fire\nauthor: Mira Kale\n\nThe works closed.\n")
+    assert data == {"title": "Kiln fire", "author": "Mira Kale"}
+    assert rest.strip() == "The works closed."
+
+
+def test_invalid_yaml_front_matter_keeps_its_readable_keys() -> None:
+    from summarizer.meta import split_front_matter
+
+    data, rest = split_front_matter("---\ntitle: Kiln fire\ntags: [a, b\n---\nBody text here.\n")
+    assert data["title"] == "Kiln fire" and rest.strip() == "Body text here."

@@ -214,3 +214,12 @@ def test_speed_5kb() -> None:
     for _ in range(20):
         extract_quotes(body)
     assert (time.perf_counter() - t0) / 20 < 0.02  # generous for CI; ~3 ms measured locally
+
+
+def test_pronoun_after_a_reported_statement_goes_to_its_speaker() -> None:
+    text = (
+        "Angling club secretary Rowena Delacroix said members would fish upstream. "
+        "“Nobody wants to be standing in the river when the gates open,” she said."
+    )
+    [q] = extract_quotes(text)
+    assert q.speaker == "Rowena Delacroix"
