@@ -149,9 +149,10 @@ def start(settings: Settings, db_path: str) -> int:
         if store.article_count() == 0:
             report = ingest_paths(store, [str(SAMPLES)])
             refresh_dirty(store, settings.brief_words)
+            dupes = sum(1 for i in report.ingested if i.duplicate_of)
             print(
-                f"Loaded {len(report.ingested)} sample articles into {db_path} "
-                f"({store.story_count()} stories)."
+                f"Loaded {store.article_count()} sample articles into {db_path} "
+                f"({store.story_count()} stories; {dupes} duplicate file recognised)."
             )
     print("No TELEGRAM_BOT_TOKEN set: opening the local console (same commands as the bot).")
     from bot.console import run_console
