@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from corpus import build_db
 from fake_telegram import FakeTelegram
 
 
@@ -23,3 +25,11 @@ def fake_telegram() -> Iterator[FakeTelegram]:
     """A started fake Bot API server on a free 127.0.0.1 port, stopped at teardown."""
     with FakeTelegram() as fake:
         yield fake
+
+
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database holding the sample articles, built once per session (copy it before writing)."""
+    path = tmp_path_factory.mktemp("samples") / "samples.db"
+    build_db(path)
+    return path

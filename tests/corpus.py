@@ -5,6 +5,25 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+from bot.ingest import IngestReport, ingest_paths
+from bot.store import Store
+from bot.views import refresh_dirty
+
+SAMPLES = Path(__file__).resolve().parents[1] / "bot" / "samples"
+
+
+def build_db(path: Path, *inputs: Path) -> list[IngestReport]:
+    """A database of the sample articles plus ``inputs``, views cached, WAL checkpointed."""
+    reports = []
+    with Store(path) as store:
+        for folder in (SAMPLES, *inputs):
+            report = ingest_paths(store, [str(folder)])
+            assert not report.errors, report.errors
+            reports.append(report)
+        refresh_dirty(store)
+        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return reports
+
 _SUBJECTS = ["The keepers", "Union officials", "The coastal agency", "Local fishermen", "Harbour pilots",
              "Town councillors", "The regional ombudsman", "Two former keepers", "Lifeboat volunteers",
              "The agency's chief engineer"]

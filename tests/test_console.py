@@ -8,27 +8,13 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
 from bot_process import briefbot_command
 
 from bot.commands import COMMANDS
 from bot.console import BANNER
-from bot.ingest import ingest_paths
 from bot.store import Store
-from bot.views import refresh_dirty
 
 SAMPLES = Path(__file__).resolve().parents[1] / "bot" / "samples"
-
-
-@pytest.fixture(scope="session")
-def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("console") / "samples.db"
-    with Store(path) as store:
-        report = ingest_paths(store, [str(SAMPLES)])
-        assert not report.errors, report.errors
-        refresh_dirty(store)
-        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return path
 
 
 def clean_env() -> dict[str, str]:

@@ -18,11 +18,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from bot_process import TOKEN, BotProcess
+from corpus import build_db
 from fake_telegram import FakeTelegram
 
-from bot.ingest import ingest_paths
 from bot.store import Store
-from bot.views import refresh_dirty
 
 SAMPLES = Path(__file__).resolve().parents[1] / "bot" / "samples"
 ADMIN = 501
@@ -95,15 +94,10 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample articles plus today's invented event, built once and copied per test."""
     folder = tmp_path_factory.mktemp("digest-e2e")
     path = folder / "samples.db"
-    with Store(path) as store:
-        report = ingest_paths(store, [str(SAMPLES)])
-        fresh = ingest_paths(
-            store, [str(p) for p in write_fresh_articles(folder / "fresh", datetime.now(UTC))]
-        )
-        assert not report.errors and not fresh.errors, (report.errors, fresh.errors)
-        assert len({i.story_id for i in fresh.ingested}) == 1, fresh.ingested
-        refresh_dirty(store)
-        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    fresh_dir = folder / "fresh"
+    write_fresh_articles(fresh_dir, datetime.now(UTC))
+    _, fresh = build_db(path, fresh_dir)
+    assert len({i.story_id for i in fresh.ingested}) == 1, fresh.ingested
     return path
 
 

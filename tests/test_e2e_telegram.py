@@ -23,18 +23,6 @@ ADMIN = 501
 USER = 777
 
 
-@pytest.fixture(scope="session")
-def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A database holding the sample articles, built once and copied per test."""
-    path = tmp_path_factory.mktemp("db") / "samples.db"
-    with Store(path) as store:
-        report = ingest_paths(store, [str(SAMPLES)])
-        assert not report.errors, report.errors
-        refresh_dirty(store)
-        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return path
-
-
 @pytest.fixture
 def bot_db(tmp_path: Path, sample_db: Path) -> Path:
     """A per-test copy of the sample database."""
