@@ -1,0 +1,180 @@
+"""Digest fan-out: 1,000 subscribers through the real sending path against a rate-limited fake.
+
+    python bench/digest.py [--chats 1000] [--limit 30] [--rates 30 25 20 1/0.035 1/0.04]
+                           [--out bench/results/digest.json]
+
+A FakeTelegram (tests/fake_telegram.py) answers 429 (retry_after 1 s) above ``--limit``
+sendMessage calls in any sliding second. A fresh Store holds a few stories dated now (synthetic
+articles, briefings precomputed) and ``--chats`` subscriptions. The PTB Application comes from
+``bot.telegram_app.build_application`` (TolerantBot + AIORateLimiter with retries), is started
+with ``async with app:``, and every chat's digest goes through ``bot.digest.deliver`` with
+``BotRuntime.send_digest`` - all chats at once (asyncio.gather), like a shared digest time.
+
+Each ``--rates`` value is one run: 30 is build_application exactly as shipped (PTB's default
+overall_max_rate=30); other values swap in AIORateLimiter(overall_max_rate=R,
+overall_time_period=P, max_retries=5) through the module name build_application uses; "R/P"
+sets both ("1/0.035": one message per 35 ms, i.e. a bucket that never bursts). Reported per run: delivered (distinct chats with
+exactly one successful sendMessage), duplicates (chats with more than one), missing, 429s
+answered, deliver() statuses, elapsed seconds and achieved messages/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import functools
+import json
+import logging
+import sys
+import tempfile
+import time
+import warnings
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE.parent / "tests"))
+sys.path.insert(0, str(HERE))
+
+TOKEN = "4242:BENCH-token"
+
+
+def build_store(path: Path, chats: int, stories: int, seed: int) -> Any:
+    """A store with ``stories`` fresh events (3-8 articles each, dated within the last hours)."""
+    from synth import generate
+
+    from bot.ingest import parse_bytes, save_article
+    from bot.store import Store
+    from bot.views import refresh_dirty
+
+    store = Store(path)
+    now = datetime.now(UTC)
+    arts = generate(stories * 6, seed=seed)
+    events = sorted({e for _, _, e, _ in arts})[:stories]
+    k = 0
+    for name, text, eid, _pub in arts:
+        if eid not in events:
+            continue
+        doc = parse_bytes(text.encode(), "txt", name)
+        doc = replace(doc, published=now - timedelta(minutes=20 + 7 * k))
+        save_article(store, doc, name)
+        k += 1
+    refresh_dirty(store)
+    for i in range(chats):
+        store.subscribe(100_000 + i, "00:00", "UTC", 5)
+    return store
+
+
+def parse_rate(spec: str) -> tuple[float, float]:
+    """'30' -> (30, 1.0); '1/0.035' -> one message per 35 ms (a leaky bucket with no burst)."""
+    if "/" in spec:
+        r, period = spec.split("/", 1)
+        return float(r), float(period)
+    return float(spec), 1.0
+
+
+async def run(chats: int, rate_spec: str, limit: int, stories: int, seed: int) -> dict[str, Any]:
+    """One fan-out run; returns its measurements."""
+    from fake_telegram import FakeTelegram
+    from telegram.ext import AIORateLimiter
+
+    from bot import digest, telegram_app
+    from bot.config import Settings
+
+    rate, period = parse_rate(rate_spec)
+    original = telegram_app.AIORateLimiter
+    if (rate, period) != (30, 1.0):
+        telegram_app.AIORateLimiter = functools.partial(  # type: ignore[misc]
+            AIORateLimiter, overall_max_rate=rate, overall_time_period=period
+        )
+    try:
+        with tempfile.TemporaryDirectory() as tmp, FakeTelegram() as fake:
+            store = build_store(Path(tmp) / "digest.db", chats, stories, seed)
+            fake.limit_rate("sendMessage", per_second=limit, retry_after=1)
+            settings = Settings.from_env(
+                {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE": fake.base_url}
+            )
+            app = telegram_app.build_application(settings, store)
+            rt = app.bot_data["runtime"]
+
+            async def send(cid: int, reply: Any) -> None:
+                await rt.send_digest(app, cid, reply)
+
+            subs = store.subscriptions()
+            async with app:
+                fake.clear_calls()
+                t0 = time.perf_counter()
+                statuses = await asyncio.gather(
+                    *(
+                        digest.deliver(rt.commands, cid, zone, n, send, empty_note=True)
+                        for cid, _at, zone, n in subs
+                    ),
+                    return_exceptions=True,
+                )
+                elapsed = time.perf_counter() - t0
+            calls = fake.calls_of("sendMessage")
+            ok = [c for c in calls if c["ok"]]
+            per_chat = Counter(c["params"]["chat_id"] for c in ok)
+            got_429 = sum(1 for c in calls if c.get("error_code") == 429)
+            store.close()
+    finally:
+        telegram_app.AIORateLimiter = original
+    times = sorted(c["time"] for c in ok)
+    span = (times[-1] - times[0]) if len(times) > 1 else 0.0
+    return {
+        "overall_max_rate": rate,
+        "overall_time_period": period,
+        "setting": rate_spec,
+        "nominal_per_s": round(rate / period, 1),
+        "chats": chats,
+        "delivered": sum(1 for v in per_chat.values() if v == 1),
+        "duplicates": sum(1 for v in per_chat.values() if v > 1),
+        "missing": chats - len(per_chat),
+        "sendMessage_ok": len(ok),
+        "answered_429": got_429,
+        "statuses": dict(
+            Counter(s if isinstance(s, str) else type(s).__name__ for s in statuses)
+        ),
+        "elapsed_s": round(elapsed, 2),
+        "rate_msgs_per_s": round(len(ok) / elapsed, 2) if elapsed else 0.0,
+        "rate_first_to_last_ok": round((len(ok) - 1) / span, 2) if span else 0.0,
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run every rate setting, print a table, write JSON."""
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--chats", type=int, default=1000)
+    p.add_argument("--limit", type=int, default=30, help="fake server: sendMessage per second")
+    p.add_argument("--rates", nargs="+", default=["30", "25", "20", "1/0.035", "1/0.04"],
+                   help="overall_max_rate[/overall_time_period]; 30 = as shipped")
+    p.add_argument("--stories", type=int, default=4)
+    p.add_argument("--seed", type=int, default=3)
+    p.add_argument("--out", type=Path, default=HERE / "results" / "digest.json")
+    args = p.parse_args(argv)
+    logging.basicConfig(level=logging.ERROR)
+    logging.getLogger("telegram.ext.AIORateLimiter").setLevel(logging.CRITICAL)
+    warnings.filterwarnings("ignore")
+    results = []
+    for rate in args.rates:
+        print(f"run: {rate}, {args.chats} chats ...", file=sys.stderr, flush=True)
+        results.append(asyncio.run(run(args.chats, rate, args.limit, args.stories, args.seed)))
+    print(f"{'rate/period':>11} {'nominal/s':>9} {'delivered':>9} {'dupes':>5} {'missing':>7} {'429s':>5} "
+          f"{'elapsed s':>9} {'msg/s':>6}  statuses")
+    for r in results:
+        print(f"{r['setting']:>11} {r['nominal_per_s']:>9} {r['delivered']:>9} {r['duplicates']:>5} "
+              f"{r['missing']:>7} {r['answered_429']:>5} {r['elapsed_s']:>9.1f} "
+              f"{r['rate_msgs_per_s']:>6.1f}  {r['statuses']}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({"fake_limit_per_s": args.limit, "results": results}, indent=2))
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
