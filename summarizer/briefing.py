@@ -39,6 +39,8 @@ MMR_LAMBDA = 0.8
 W_CENTRAL, W_SUPPORT, W_POSITION = 0.30, 0.45, 0.25
 MAX_EXCLUSIVES = 3
 MAX_RANKED = 800  # LexRank runs on at most this many group wordings (best priors first)
+MAX_CANDIDATES = 2500  # bound on sentences compared pairwise (the similarity matrix is dense)
+MIN_PER_ARTICLE = 4
 
 
 @dataclass
@@ -257,6 +259,18 @@ def _framings(articles: Sequence[Article]) -> tuple[Framing, ...]:
     return tuple(sorted(seen.values(), key=lambda f: (fold(f.outlet), f.outlet, f.article_id)))
 
 
+def _cap(cands: list[Candidate], n_articles: int) -> list[Candidate]:
+    """Bound the work on very large stories: keep each article's leading sentences.
+
+    News puts its facts first, so a huge story keeps every article's first sentences (at least
+    MIN_PER_ARTICLE each) instead of a quadratic matrix over tens of thousands of sentences.
+    """
+    if len(cands) <= MAX_CANDIDATES or n_articles == 0:
+        return cands
+    per_article = max(MIN_PER_ARTICLE, MAX_CANDIDATES // n_articles)
+    return [c for c in cands if c.index < per_article]
+
+
 def build_briefing(
     story_id: int, title: str, articles: Sequence[Article], words: int = 120
 ) -> Briefing:
@@ -265,7 +279,7 @@ def build_briefing(
     """
     ordered = _article_order(articles)
     framings = _framings(ordered)
-    cands = extract_all(ordered)
+    cands = _cap(extract_all(ordered), len(ordered))
     if not cands:
         return Briefing(story_id=story_id, title=title, sentences=(), framings=framings)
     sim, docs = _similarity(cands)

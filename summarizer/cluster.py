@@ -96,7 +96,8 @@ BANDS = 16
 ROWS = NUM_PERM // BANDS
 SAME_STORY_THRESHOLD = 0.2
 DUPLICATE_JACCARD = 0.6
-TIME_SCALE_HOURS = 72.0
+TIME_SCALE_HOURS = 48.0
+STORY_SPAN_HOURS = 96.0
 
 
 @lru_cache(maxsize=200_000)
@@ -212,17 +213,26 @@ class StoryCandidate:
 
 
 def time_factor(published: datetime | None, cand: StoryCandidate) -> float:
-    """1.0 within the story's time span, decaying with days outside it."""
+    """How plausible it is, by time alone, that an article belongs to a story.
+
+    1.0 within a day of the story's latest article, decaying over days beyond it; and a story
+    that has run for more than a few days decays too, so a chain of daily articles on one topic
+    does not snowball into one weeks-long story (a new development opens a new story).
+    """
     if published is None or cand.last_published is None or cand.first_published is None:
         return 1.0
+    gap_hours = abs((published - cand.last_published).total_seconds()) / 3600.0
     if cand.first_published <= published <= cand.last_published:
-        return 1.0
-    gap = min(
-        abs((published - cand.last_published).total_seconds()),
-        abs((published - cand.first_published).total_seconds()),
+        gap_hours = 0.0
+    age_hours = max(
+        (published - cand.first_published).total_seconds() / 3600.0,
+        (cand.last_published - cand.first_published).total_seconds() / 3600.0,
     )
-    hours = gap / 3600.0
-    return 1.0 if hours <= 24 else math.exp(-(hours - 24) / TIME_SCALE_HOURS)
+    recent = 1.0 if gap_hours <= 24 else math.exp(-(gap_hours - 24) / TIME_SCALE_HOURS)
+    young = 1.0 if age_hours <= STORY_SPAN_HOURS else math.exp(
+        -(age_hours - STORY_SPAN_HOURS) / (2 * TIME_SCALE_HOURS)
+    )
+    return recent * young
 
 
 def story_score(

@@ -278,3 +278,24 @@ def test_fast_lexrank_matches_sumy() -> None:
     expected = LexRankSummarizer.power_method(matrix, 1e-8)
     got = fast.rate(doc)
     assert np.argmax(got) == np.argmax(expected)
+
+
+def test_huge_story_is_bounded_and_still_briefed() -> None:
+    from summarizer import briefing as b
+
+    arts = [
+        Article(
+            id=i,
+            title=f"Dam inspection report {i}",
+            outlet=f"Outlet {i}",
+            text="\n\n".join(
+                f"Inspectors found {k + i} cracked panels on the Hollin dam spillway during survey {k} of the season."
+                for k in range(12)
+            ),
+        )
+        for i in range(1, 301)
+    ]
+    cands = b._cap(b.extract_all(arts), len(arts))
+    assert len(cands) <= b.MAX_CANDIDATES and {c.article_id for c in cands} == set(range(1, 301))
+    result = b.build_briefing(1, "Dam", arts, words=80)
+    assert result.sentences

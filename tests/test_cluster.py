@@ -104,3 +104,13 @@ def test_representative_is_closest_to_centroid() -> None:
     vectors = {1: vec(*BRIDGE_A), 2: vec(*BRIDGE_B), 3: vec(*STORM)}
     centroid = cluster.merge_centroid(cluster.merge_centroid({}, vectors[1]), vectors[2])
     assert cluster.representative(vectors, centroid) in (1, 2)
+
+
+def test_a_long_running_story_stops_absorbing_new_days() -> None:
+    start = NOW - timedelta(days=10)
+    long_story = cluster.StoryCandidate(1, vec(*BRIDGE_A), cluster.entities(*BRIDGE_A), NOW, start)
+    fresh_story = cluster.StoryCandidate(2, vec(*BRIDGE_A), cluster.entities(*BRIDGE_A), NOW, NOW)
+    assert cluster.time_factor(NOW, fresh_story) == 1.0
+    assert cluster.time_factor(NOW, long_story) < 0.3
+    # an article days after the latest one is unlikely to be the same event
+    assert cluster.time_factor(NOW + timedelta(days=4), fresh_story) < 0.25
