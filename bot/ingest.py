@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import multiprocessing
 import os
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -125,22 +127,48 @@ def parse_bytes(data: bytes, kind: str, name: str) -> CleanDoc:
 # --- saving ------------------------------------------------------------------------------------
 
 
-def save_article(store: Store, doc: CleanDoc, input_name: str) -> Ingested:
-    """Store one clean article in one transaction: duplicate check, story assignment, indexes."""
+@dataclass(frozen=True)
+class Prepared:
+    """A clean article plus everything about it that needs no database (computable in parallel)."""
+
+    doc: CleanDoc
+    url_key: str
+    content_hash: str
+    shingles: frozenset[int]
+    bands: tuple[str, ...]
+    counts: dict[str, float]
+    entities: frozenset[str]
+
+
+def prepare(doc: CleanDoc) -> Prepared:
+    """Duplicate fingerprints and clustering features of a clean article (pure, CPU-bound)."""
     url_key = ""
     if doc.url:
         try:
             url_key = normalize_url(doc.url)
         except ValueError:
             url_key = ""
-    chash = content_hash(doc.text)
+    sh = cluster.shingles(doc.text)
+    return Prepared(
+        doc=doc,
+        url_key=url_key,
+        content_hash=content_hash(doc.text),
+        shingles=frozenset(sh),
+        bands=tuple(cluster.lsh_bands(cluster.minhash(sh))),
+        counts=cluster.term_counts(doc.title, doc.text),
+        entities=cluster.entities(doc.title, doc.text),
+    )
+
+
+def save_article(store: Store, item: CleanDoc | Prepared, input_name: str) -> Ingested:
+    """Store one clean article in one transaction: duplicate check, story assignment, indexes."""
+    prep = item if isinstance(item, Prepared) else prepare(item)
+    doc = prep.doc
     with store.transaction():
-        dup = store.find_by_url(url_key) if url_key else None
-        dup = dup or store.find_by_hash(chash)
-        sh = cluster.shingles(doc.text)
-        bands = cluster.lsh_bands(cluster.minhash(sh))
+        dup = store.find_by_url(prep.url_key) if prep.url_key else None
+        dup = dup or store.find_by_hash(prep.content_hash)
         if dup is None:
-            dup = cluster.best_duplicate(sh, store.lsh_candidates(bands))
+            dup = cluster.best_duplicate(set(prep.shingles), store.lsh_candidates(prep.bands))
         if dup is not None:
             original = store.article(dup)
             assert original is not None
@@ -152,10 +180,9 @@ def save_article(store: Store, doc: CleanDoc, input_name: str) -> Ingested:
                 story_id=original.story_id,
                 duplicate_of=original.id,
             )
-        counts = cluster.term_counts(doc.title, doc.text)
-        dfs, n_docs = store.term_dfs(counts)
-        vec = cluster.weighted_vector(counts, dfs, n_docs)
-        ents = cluster.entities(doc.title, doc.text)
+        dfs, n_docs = store.term_dfs(prep.counts)
+        vec = cluster.weighted_vector(prep.counts, dfs, n_docs)
+        ents = prep.entities
         candidates = store.story_candidates(cluster.query_terms(vec, known=dfs))
         story_id, _score = cluster.choose_story(vec, ents, doc.published, candidates)
         if story_id is None:
@@ -174,66 +201,119 @@ def save_article(store: Store, doc: CleanDoc, input_name: str) -> Ingested:
             author=doc.author,
             published=doc.published,
             url=doc.url,
-            content_hash=chash,
+            content_hash=prep.content_hash,
             story_id=story_id,
             images=doc.images,
         )
         aid = store.insert_article(
             article=article,
-            url_key=url_key,
+            url_key=prep.url_key,
             input_name=input_name,
             terms=vec,
             entities=ents,
-            bands=bands,
-            term_set=counts.keys(),
+            bands=prep.bands,
+            term_set=prep.counts.keys(),
         )
-        _refresh_story_index(store, story_id, centroid, vec, story_ents | set(ents))
+        _refresh_story_index(store, story_id, aid, centroid, vec, story_ents | set(ents))
     return Ingested(aid, input_name, doc.title, doc.outlet, story_id, None)
 
 
+EXACT_TITLE_MEMBERS = 24
+
+
 def _refresh_story_index(
-    store: Store, story_id: int, centroid: dict[str, float], vec: dict[str, float], ents: set[str]
+    store: Store,
+    story_id: int,
+    article_id: int,
+    centroid: dict[str, float],
+    vec: dict[str, float],
+    ents: set[str],
 ) -> None:
+    """Update a story's centroid, index terms and headline after an article joined it.
+
+    The headline is the member closest to the centroid; for big stories only the current
+    headline's article and the newcomer compete, so the cost per article stays flat.
+    """
     new_centroid = cluster.merge_centroid(centroid, vec)
-    members = store.story_member_vectors(story_id)
+    if store.story_article_count(story_id) < EXACT_TITLE_MEMBERS:
+        members = store.story_member_vectors(story_id)
+    else:
+        members = store.story_member_vectors(
+            story_id, only=(store.story_title_article(story_id), article_id)
+        )
     rep = cluster.representative({aid: v for aid, (_, v) in members.items()}, new_centroid)
     store.update_story(
         story_id,
         title=members[rep][0],
+        title_article=rep,
         centroid=new_centroid,
         entities=sorted(ents)[:200],
         index_terms=cluster.query_terms(new_centroid, cluster.INDEX_TERMS),
     )
 
 
+def prepare_file(path: Path) -> Prepared | str:
+    """Read, clean and prepare one file; an input error becomes its message (for worker processes)."""
+    try:
+        return prepare(read_file(path))
+    except InputError as exc:
+        return f"error:{exc}"
+
+
 # --- orchestration -----------------------------------------------------------------------------
 
 
 def ingest_paths(
-    store: Store, inputs: Iterable[str], report: IngestReport | None = None
+    store: Store, inputs: Iterable[str], report: IngestReport | None = None, *, workers: int = 0
 ) -> IngestReport:
-    """Ingest files and folders; one bad input never stops the others."""
+    """Ingest files and folders; one bad input never stops the others.
+
+    Large batches read, clean and fingerprint files in worker processes (``workers``: 0 = one
+    per core when there are more than PARALLEL_MIN files); saving stays on this thread.
+    """
     report = report or IngestReport()
+    files: list[Path] = []
     for raw in inputs:
         path = Path(raw)
         if path.is_dir():
-            for file in iter_files(path):
-                ingest_one_file(store, file, report)
+            files.extend(iter_files(path))
         elif path.exists():
-            ingest_one_file(store, path, report)
+            files.append(path)
         else:
             report.add_error(raw, "no such file or folder")
+    n_workers = workers or (os.cpu_count() or 1)
+    if n_workers > 1 and len(files) >= PARALLEL_MIN:
+        ctx = multiprocessing.get_context("forkserver")
+        with ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx) as pool:
+            for path, prepared in zip(
+                files, pool.map(prepare_file, files, chunksize=16), strict=True
+            ):
+                _save_prepared(store, path, prepared, report)
+    else:
+        for path in files:
+            _save_prepared(store, path, prepare_file(path), report)
     return report
 
 
-def ingest_one_file(store: Store, path: Path, report: IngestReport) -> None:
-    """Read, clean and save one file, recording the result or the error."""
+PARALLEL_MIN = 200
+
+
+def _save_prepared(
+    store: Store, path: Path, prepared: Prepared | str, report: IngestReport
+) -> None:
     name = str(path)
+    if isinstance(prepared, str):
+        report.add_error(name, prepared.removeprefix("error:"))
+        return
     try:
-        doc = read_file(path)
-        report.ingested.append(save_article(store, doc, name))
+        report.ingested.append(save_article(store, prepared, name))
     except InputError as exc:
         report.add_error(name, str(exc))
     except Exception as exc:  # one bad input never stops the others
         log.exception("ingest failed for %s", name)
         report.add_error(name, f"internal error: {type(exc).__name__}: {exc}")
+
+
+def ingest_one_file(store: Store, path: Path, report: IngestReport) -> None:
+    """Read, clean and save one file, recording the result or the error."""
+    _save_prepared(store, path, prepare_file(path), report)

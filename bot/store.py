@@ -120,6 +120,15 @@ _MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    # The story's headline article (kept so big stories update their title incrementally), and a
+    # partial index so counting original articles on every insert does not scan article text.
+    (
+        "0003_story_title_article",
+        """
+        ALTER TABLE stories ADD COLUMN title_article INTEGER;
+        CREATE INDEX IF NOT EXISTS articles_original ON articles(id) WHERE duplicate_of IS NULL
+        """,
+    ),
 ]
 
 
@@ -193,12 +202,6 @@ class Store:
                 for stmt in [s for s in sql.split(";") if s.strip()]:
                     conn.execute(stmt)
                 conn.execute("INSERT INTO _migrations VALUES (?, ?)", (name, _now()))
-        # term_dfs() counts original articles on every insert: without this partial index that
-        # count scans the whole articles table (text included), so ingest slows down as it grows.
-        conn.execute(
-            "CREATE INDEX IF NOT EXISTS articles_original ON articles(id) "
-            "WHERE duplicate_of IS NULL"
-        )
         if "articles_fts" not in self.db.table_names():
             with self.transaction():
                 self.db.table("articles").enable_fts(["title", "text"], create_triggers=True)
@@ -374,7 +377,7 @@ class Store:
 
     # -- stories --
 
-    def story_candidates(self, terms: Sequence[str], limit: int = 12) -> list[StoryCandidate]:
+    def story_candidates(self, terms: Sequence[str], limit: int = 6) -> list[StoryCandidate]:
         """Stories sharing most index terms with the query terms (inverted-index lookup)."""
         if not terms:
             return []
@@ -410,6 +413,7 @@ class Store:
         centroid: dict[str, float],
         entities: Iterable[str],
         index_terms: Sequence[str],
+        title_article: int | None = None,
     ) -> None:
         """Refresh a story's derived fields after an article joined it; drops its cached briefing."""
         stats = self.db.execute(
@@ -428,11 +432,12 @@ class Store:
             )
         ]
         self.db.execute(
-            """UPDATE stories SET title = ?, centroid = ?, entities = ?, first_published = ?,
-                   last_published = ?, article_count = ?, outlets = ?, updated_at = ?,
-                   briefing = NULL, quotes = NULL WHERE id = ?""",
+            """UPDATE stories SET title = ?, title_article = ?, centroid = ?, entities = ?,
+                   first_published = ?, last_published = ?, article_count = ?, outlets = ?,
+                   updated_at = ?, briefing = NULL, quotes = NULL WHERE id = ?""",
             [
                 title,
+                title_article,
                 json.dumps(centroid),
                 json.dumps(sorted(entities)),
                 stats[0],
@@ -449,13 +454,23 @@ class Store:
             [(t, story_id) for t in index_terms],
         )
 
-    def story_member_vectors(self, story_id: int) -> dict[int, tuple[str, dict[str, float]]]:
-        """(title, term vector) of each original article of a story."""
-        rows = self.db.execute(
-            "SELECT id, title, terms FROM articles WHERE story_id = ? AND duplicate_of IS NULL",
-            [story_id],
-        )
+    def story_member_vectors(
+        self, story_id: int, only: Sequence[int | None] = ()
+    ) -> dict[int, tuple[str, dict[str, float]]]:
+        """(title, term vector) of each original article of a story (or only of some ids)."""
+        sql = "SELECT id, title, terms FROM articles WHERE story_id = ? AND duplicate_of IS NULL"
+        ids = [i for i in only if i is not None]
+        if ids:
+            sql += f" AND id IN ({','.join('?' * len(ids))})"
+        rows = self.db.execute(sql, [story_id, *ids])
         return {int(r[0]): (str(r[1]), json.loads(r[2])) for r in rows}
+
+    def story_title_article(self, story_id: int) -> int | None:
+        """The article whose headline is the story's title."""
+        row = self.db.execute(
+            "SELECT title_article FROM stories WHERE id = ?", [story_id]
+        ).fetchone()
+        return int(row[0]) if row and row[0] is not None else None
 
     def story_entities(self, story_id: int) -> list[str]:
         """The stored entity list of a story."""

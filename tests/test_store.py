@@ -21,7 +21,7 @@ def test_migrations_apply_once_and_wal(tmp_path: Path) -> None:
     path = tmp_path / "m.db"
     Store(path).close()
     s = Store(path)  # reopening applies nothing twice
-    assert s.migrations() == ["0001_articles", "0002_chat"]
+    assert s.migrations() == ["0001_articles", "0002_chat", "0003_story_title_article"]
     assert s.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert "articles_fts" in s.db.table_names()
     s.close()
