@@ -502,10 +502,12 @@ class Store:
         return {k: tuple(v) for k, v in out.items()}
 
     _STORY_ORDER = "coalesce(last_published, updated_at) DESC, id DESC"
+    # Never the cached briefing/quotes/centroid JSON: lists must not decode every story's cache.
+    _STORY_COLS = "id, title, outlets, first_published, last_published, updated_at, article_count"
 
     def stories(self, limit: int | None = None, offset: int = 0) -> list[Story]:
         """Stories, newest activity first."""
-        sql = f"SELECT * FROM stories WHERE article_count > 0 ORDER BY {self._STORY_ORDER}"
+        sql = f"SELECT {self._STORY_COLS} FROM stories WHERE article_count > 0 ORDER BY {self._STORY_ORDER}"
         params: list[Any] = []
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
@@ -516,7 +518,9 @@ class Store:
 
     def story(self, story_id: int) -> Story | None:
         """One story by id."""
-        rows = list(self.db.query("SELECT * FROM stories WHERE id = ?", [story_id]))
+        rows = list(
+            self.db.query(f"SELECT {self._STORY_COLS} FROM stories WHERE id = ?", [story_id])
+        )
         if not rows or rows[0]["article_count"] == 0:
             return None
         return self._story(rows[0], self._story_article_ids([story_id]).get(story_id, ()))
@@ -696,7 +700,7 @@ class Store:
         s, e = _utc(start), _utc(end)
         rows = list(
             self.db.query(
-                f"""SELECT * FROM stories WHERE article_count > 0 AND (
+                f"""SELECT {self._STORY_COLS} FROM stories WHERE article_count > 0 AND (
                        (last_published >= ? AND last_published < ?) OR
                        (last_published IS NULL AND updated_at >= ? AND updated_at < ?))
                     ORDER BY {self._STORY_ORDER}""",
