@@ -183,7 +183,7 @@ def save_article(store: Store, item: CleanDoc | Prepared, input_name: str) -> In
         dfs, n_docs = store.term_dfs(prep.counts)
         vec = cluster.weighted_vector(prep.counts, dfs, n_docs)
         ents = prep.entities
-        candidates = store.story_candidates(cluster.query_terms(vec, known=dfs))
+        candidates = store.story_candidates(cluster.query_terms(vec, known=dfs, n_docs=n_docs))
         story_id, _score = cluster.choose_story(vec, ents, doc.published, candidates)
         if story_id is None:
             story_id = store.create_story()

@@ -90,6 +90,8 @@ LEAD_WEIGHT = 1.5
 VECTOR_TERMS = 150
 INDEX_TERMS = 25
 QUERY_TERMS = 20
+COMMON_SHARE = 0.05
+COMMON_MIN_DOCS = 400
 SHINGLE = 5
 NUM_PERM = 64
 BANDS = 16
@@ -179,14 +181,19 @@ def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
 
 
 def query_terms(
-    vec: Mapping[str, float], n: int = QUERY_TERMS, known: Mapping[str, int] | None = None
+    vec: Mapping[str, float],
+    n: int = QUERY_TERMS,
+    known: Mapping[str, int] | None = None,
+    n_docs: int = 0,
 ) -> list[str]:
     """The most distinctive terms of a vector, used to look up candidate stories.
 
-    With ``known`` (document frequencies), only terms seen in earlier articles qualify: a term
-    no story has yet cannot find one.
+    With ``known`` (document frequencies), only terms seen in earlier articles qualify (a term no
+    story has yet cannot find one), and terms in more than COMMON_SHARE of a large corpus are
+    skipped: they do not tell stories apart and their posting lists grow with the corpus.
     """
-    items = [(t, w) for t, w in vec.items() if known is None or known.get(t, 0) > 0]
+    limit = COMMON_SHARE * n_docs if n_docs >= COMMON_MIN_DOCS else float("inf")
+    items = [(t, w) for t, w in vec.items() if known is None or 0 < known.get(t, 0) <= limit]
     return [t for t, _ in sorted(items, key=lambda kv: (-kv[1], kv[0]))[:n]]
 
 
@@ -229,8 +236,10 @@ def time_factor(published: datetime | None, cand: StoryCandidate) -> float:
         (cand.last_published - cand.first_published).total_seconds() / 3600.0,
     )
     recent = 1.0 if gap_hours <= 24 else math.exp(-(gap_hours - 24) / TIME_SCALE_HOURS)
-    young = 1.0 if age_hours <= STORY_SPAN_HOURS else math.exp(
-        -(age_hours - STORY_SPAN_HOURS) / (2 * TIME_SCALE_HOURS)
+    young = (
+        1.0
+        if age_hours <= STORY_SPAN_HOURS
+        else math.exp(-(age_hours - STORY_SPAN_HOURS) / (2 * TIME_SCALE_HOURS))
     )
     return recent * young
 
