@@ -9,6 +9,7 @@ import hashlib
 import logging
 import multiprocessing
 import os
+import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -283,7 +284,9 @@ def ingest_paths(
             report.add_error(raw, "no such file or folder")
     n_workers = workers or (os.cpu_count() or 1)
     if n_workers > 1 and len(files) >= PARALLEL_MIN:
-        ctx = multiprocessing.get_context("forkserver")
+        # fork starts workers instantly; with other threads alive it is unsafe, so use forkserver.
+        method = "fork" if threading.active_count() == 1 and os.name == "posix" else "forkserver"
+        ctx = multiprocessing.get_context(method)
         with ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx) as pool:
             for path, prepared in zip(
                 files, pool.map(prepare_file, files, chunksize=16), strict=True
