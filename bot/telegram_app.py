@@ -14,6 +14,7 @@ import warnings
 from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -415,12 +416,14 @@ def run_bot(
     try:
         if webhook:
             secret = settings.webhook_secret or secrets.token_urlsafe(32)
-            path = secrets.token_urlsafe(16)
+            # The same path locally and publicly (a proxy passes it through); a random last
+            # segment keeps the endpoint unguessable, and the secret token is checked on top.
+            public = webhook.rstrip("/") + "/" + secrets.token_urlsafe(16)
             app.run_webhook(
                 listen=listen,
                 port=port,
-                url_path=path,
-                webhook_url=webhook.rstrip("/") + "/" + path,
+                url_path=urlsplit(public).path.lstrip("/"),
+                webhook_url=public,
                 secret_token=secret,
             )
         else:
