@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import functools
 import json
 import logging
@@ -78,7 +79,62 @@ def parse_rate(spec: str) -> tuple[float, float]:
     return float(spec), 1.0
 
 
-async def run(chats: int, rate_spec: str, limit: int, stories: int, seed: int) -> dict[str, Any]:
+def _fake_server(conn: Any, limit: int) -> None:
+    """Child process: a FakeTelegram answering 429 above ``limit``/s, driven over a pipe."""
+    from fake_telegram import FakeTelegram
+
+    with FakeTelegram() as fake:
+        fake.limit_rate("sendMessage", per_second=limit, retry_after=1)
+        conn.send(fake.base_url)
+        while True:
+            cmd = conn.recv()
+            if cmd == "clear":
+                fake.clear_calls()
+                conn.send(True)
+            elif cmd == "calls":
+                conn.send(
+                    [
+                        {k: c.get(k) for k in ("ok", "error_code", "time")}
+                        | {"params": {"chat_id": c["params"].get("chat_id")}}
+                        for c in fake.calls_of("sendMessage")
+                    ]
+                )
+            else:
+                conn.send(True)
+                return
+
+
+class RemoteFake:
+    """The fake Bot API server in its own process, like the real Telegram: the bot's event loop
+    and the server no longer share one interpreter lock, so arrivals are not bunched by it."""
+
+    def __init__(self, limit: int) -> None:
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("spawn")
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_fake_server, args=(child, limit), daemon=True)
+        self.proc.start()
+        self.base_url = str(self.conn.recv())
+
+    def clear_calls(self) -> None:
+        self.conn.send("clear")
+        self.conn.recv()
+
+    def calls_of(self, method: str) -> list[dict[str, Any]]:
+        assert method == "sendMessage"
+        self.conn.send("calls")
+        return list(self.conn.recv())
+
+    def close(self) -> None:
+        self.conn.send("stop")
+        self.conn.recv()
+        self.proc.join(10)
+
+
+async def run(
+    chats: int, rate_spec: str, limit: int, stories: int, seed: int, separate: bool = True
+) -> dict[str, Any]:
     """One fan-out run; returns its measurements."""
     from fake_telegram import FakeTelegram
     from telegram.ext import AIORateLimiter
@@ -93,9 +149,15 @@ async def run(chats: int, rate_spec: str, limit: int, stories: int, seed: int) -
             AIORateLimiter, overall_max_rate=rate, overall_time_period=period
         )
     try:
-        with tempfile.TemporaryDirectory() as tmp, FakeTelegram() as fake:
+        with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
+            fake: Any
+            if separate:
+                fake = RemoteFake(limit)
+                stack.callback(fake.close)
+            else:
+                fake = stack.enter_context(FakeTelegram())
+                fake.limit_rate("sendMessage", per_second=limit, retry_after=1)
             store = build_store(Path(tmp) / "digest.db", chats, stories, seed)
-            fake.limit_rate("sendMessage", per_second=limit, retry_after=1)
             settings = Settings.from_env(
                 {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE": fake.base_url}
             )
@@ -129,6 +191,7 @@ async def run(chats: int, rate_spec: str, limit: int, stories: int, seed: int) -
     return {
         "overall_max_rate": rate,
         "overall_time_period": period,
+        "fake_in_own_process": separate,
         "setting": rate_spec,
         "nominal_per_s": round(rate / period, 1),
         "chats": chats,
@@ -155,6 +218,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                    help="overall_max_rate[/overall_time_period]; 30 = as shipped")
     p.add_argument("--stories", type=int, default=4)
     p.add_argument("--seed", type=int, default=3)
+    p.add_argument("--same-process", action="store_true",
+                   help="run the fake server in this process (its window then sees bunched arrivals)")
     p.add_argument("--out", type=Path, default=HERE / "results" / "digest.json")
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.ERROR)
@@ -163,7 +228,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     results = []
     for rate in args.rates:
         print(f"run: {rate}, {args.chats} chats ...", file=sys.stderr, flush=True)
-        results.append(asyncio.run(run(args.chats, rate, args.limit, args.stories, args.seed)))
+        results.append(
+            asyncio.run(
+                run(args.chats, rate, args.limit, args.stories, args.seed, not args.same_process)
+            )
+        )
     print(f"{'rate/period':>11} {'nominal/s':>9} {'delivered':>9} {'dupes':>5} {'missing':>7} {'429s':>5} "
           f"{'elapsed s':>9} {'msg/s':>6}  statuses")
     for r in results:

@@ -63,12 +63,38 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     )
 
 
+DIGEST_RATE = 28.0  # digest messages per second: under Telegram's ~30/s, room left for replies
+
+
+class Pacer:
+    """Spaces calls evenly (no bursts): a fan-out of digests never trips flood control in bunches.
+
+    PTB's limiter lets a full second's worth through at once and, after a 429, releases the
+    waiting retries together; evenly spaced digests avoid both.
+    """
+
+    def __init__(self, per_second: float) -> None:
+        self.interval = 1.0 / per_second
+        self._next = 0.0
+        self._lock = asyncio.Lock()
+
+    async def wait(self) -> None:
+        """Return when the next evenly spaced slot has come."""
+        async with self._lock:
+            loop = asyncio.get_running_loop()
+            delay = self._next - loop.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            self._next = max(loop.time(), self._next) + self.interval
+
+
 class BotRuntime:
     """The state handlers share: store, command layer, settings."""
 
     def __init__(self, settings: Settings, store: Store) -> None:
         self.settings = settings
         self.store = store
+        self.digest_pacer = Pacer(DIGEST_RATE)
 
         async def fetcher(url: str) -> CleanDoc:
             return await fetch_doc(url, settings)
@@ -108,8 +134,10 @@ class BotRuntime:
             )
 
     async def send_digest(self, app: Application, chat_id: int, reply: Reply) -> None:
-        """Send a digest; a blocked or vanished chat becomes ChatGone."""
+        """Send a digest (paced); a blocked or vanished chat becomes ChatGone."""
         try:
+            for _ in to_html(reply):
+                await self.digest_pacer.wait()
             await self.send(app, chat_id, reply)
         except Forbidden as exc:
             raise digest.ChatGone(str(exc)) from exc

@@ -393,3 +393,22 @@ async def test_schedule_chat_runs_daily_at_the_zones_local_time(
             assert (tokyo.hour, tokyo.minute) == (18, 0)
         finally:
             await jq.stop()
+
+
+async def test_pacer_spaces_digest_sends_evenly() -> None:
+    import asyncio
+    import time
+
+    from bot.telegram_app import Pacer
+
+    pacer = Pacer(per_second=50.0)
+    stamps: list[float] = []
+
+    async def one() -> None:
+        await pacer.wait()
+        stamps.append(time.monotonic())
+
+    await asyncio.gather(*(one() for _ in range(11)))
+    gaps = [b - a for a, b in zip(stamps, stamps[1:], strict=False)]
+    assert min(gaps) >= 0.015  # 20 ms apart, never a burst
+    assert stamps[-1] - stamps[0] >= 0.19
