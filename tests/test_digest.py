@@ -398,6 +398,7 @@ async def test_schedule_chat_runs_daily_at_the_zones_local_time(
 async def test_pacer_spaces_digest_sends_evenly() -> None:
     import asyncio
     import time
+    from itertools import pairwise
 
     from bot.telegram_app import Pacer
 
@@ -409,6 +410,6 @@ async def test_pacer_spaces_digest_sends_evenly() -> None:
         stamps.append(time.monotonic())
 
     await asyncio.gather(*(one() for _ in range(11)))
-    gaps = [b - a for a, b in zip(stamps, stamps[1:], strict=False)]
+    gaps = [b - a for a, b in pairwise(stamps)]
     assert min(gaps) >= 0.015  # 20 ms apart, never a burst
     assert stamps[-1] - stamps[0] >= 0.19
