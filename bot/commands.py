@@ -12,10 +12,11 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import PurePath
 
 from bot import digest, pages
 from bot.config import ConfigError, Settings, parse_hhmm, parse_zone
-from bot.ingest import parse_bytes, save_article
+from bot.ingest import KINDS, MAX_FILE_BYTES, parse_bytes, save_article
 from bot.reply import Button, Reply, bold, italic, line, para, simple, text
 from bot.store import Store
 from bot.views import compute_views, load_inputs, save_views
@@ -27,7 +28,6 @@ log = logging.getLogger(__name__)
 
 Fetcher = Callable[[str], Awaitable[CleanDoc]]
 PAGE_SIZE = 8
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -334,13 +334,11 @@ class Commands:
         """Ingest a document sent to the bot (.txt, .md, .html)."""
         if not caller.is_admin:
             return simple("Sorry, only the bot's admins can add articles.")
-        kind = {"txt": "txt", "md": "md", "markdown": "md", "html": "html", "htm": "html"}.get(
-            name.rsplit(".", 1)[-1].lower() if "." in name else ""
-        )
+        kind = KINDS.get(PurePath(name).suffix.lower())
         if kind is None:
             return simple(f"I can read .txt, .md and .html files, not “{name}”.")
-        if len(data) > MAX_UPLOAD_BYTES:
-            return simple(f"“{name}” is too large (limit {MAX_UPLOAD_BYTES // 1_048_576} MB).")
+        if len(data) > MAX_FILE_BYTES:
+            return simple(f"“{name}” is too large (limit {MAX_FILE_BYTES // 1_048_576} MB).")
         try:
             doc = await asyncio.to_thread(parse_bytes, data, kind, name)
         except InputError as exc:

@@ -38,17 +38,16 @@ from telegram.warnings import PTBDeprecationWarning
 from bot import digest
 from bot.commands import COMMANDS, Caller, Commands
 from bot.config import Settings
+from bot.ingest import MAX_FILE_BYTES
 from bot.live import fetch_doc, poll_round
 from bot.render import to_html
 from bot.reply import Reply
 from bot.store import Store
-from bot.views import compute_views, load_inputs, save_views
 from summarizer.models import CleanDoc
 
 log = logging.getLogger(__name__)
 
 RATE_LIMIT_RETRIES = 5
-MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -121,10 +120,14 @@ class BotRuntime:
 
     # -- sending --
 
-    async def send(self, app: Application, chat_id: int, reply: Reply) -> None:
+    async def send(
+        self, app: Application, chat_id: int, reply: Reply, pacer: Pacer | None = None
+    ) -> None:
         """Send a reply as one or more HTML messages; buttons go on the last one."""
         chunks = to_html(reply)
         for i, chunk in enumerate(chunks):
+            if pacer is not None:
+                await pacer.wait()
             await app.bot.send_message(
                 chat_id,
                 chunk,
@@ -136,9 +139,7 @@ class BotRuntime:
     async def send_digest(self, app: Application, chat_id: int, reply: Reply) -> None:
         """Send a digest (paced); a blocked or vanished chat becomes ChatGone."""
         try:
-            for _ in to_html(reply):
-                await self.digest_pacer.wait()
-            await self.send(app, chat_id, reply)
+            await self.send(app, chat_id, reply, self.digest_pacer)
         except Forbidden as exc:
             raise digest.ChatGone(str(exc)) from exc
         except BadRequest as exc:
@@ -172,11 +173,6 @@ async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     name = msg.text.split()[0].split("@")[0].lstrip("/").lower()
     if name in ("subscribe", "unsubscribe"):
         schedule_chat(context.application, caller.chat_id)
-
-
-async def on_unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A command we do not have: a hint, never silence."""
-    await on_command(update, context)
 
 
 async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -221,8 +217,8 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     doc = msg.document
     name = doc.file_name or "upload.txt"
-    if doc.file_size and doc.file_size > MAX_DOCUMENT_BYTES:
-        await msg.reply_text(f"“{name}” is too large (limit 10 MB).")
+    if doc.file_size and doc.file_size > MAX_FILE_BYTES:
+        await msg.reply_text(f"“{name}” is too large (limit {MAX_FILE_BYTES // 1_048_576} MB).")
         return
     file = await doc.get_file()
     data = bytes(await file.download_as_bytearray())
@@ -283,15 +279,12 @@ async def catch_up_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def refresh_stories(rt: BotRuntime) -> int:
-    """Compute the missing cached views, each in a worker thread; store access stays here."""
-    n = 0
-    for sid in rt.store.dirty_stories():
-        inputs = load_inputs(rt.store, sid)
-        if inputs is not None:
-            views = await asyncio.to_thread(compute_views, inputs, rt.settings.brief_words)
-            save_views(rt.store, views)
-            n += 1
-    return n
+    """Compute the missing cached views (each off the event loop, via the command layer)."""
+    dirty = rt.store.dirty_stories()
+    for sid in dirty:
+        with contextlib.suppress(LookupError):  # a story emptied meanwhile
+            await rt.commands.story_views(sid)
+    return len(dirty)
 
 
 async def refresh_job(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -396,7 +389,8 @@ def build_application(settings: Settings, store: Store) -> Application:
         app.add_handler(CommandHandler(spec.name, on_command))
     app.add_handler(CallbackQueryHandler(on_callback))
     app.add_handler(MessageHandler(filters.Document.ALL, on_document))
-    app.add_handler(MessageHandler(filters.COMMAND, on_unknown))
+    # Commands we do not have get the command layer's hint, never silence.
+    app.add_handler(MessageHandler(filters.COMMAND, on_command))
     app.add_error_handler(on_error)
     return app
 

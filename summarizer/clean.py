@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import pairwise
@@ -436,6 +437,16 @@ def _title_candidate(line: _Line) -> bool:
     return bp.word_count(t) >= 3 or len(t) >= 15
 
 
+# Whole-line clutter shapes, tried in order; the first that matches names the drop.
+_LINE_RULES: tuple[tuple[Callable[[str], object], str], ...] = (
+    (bp.is_related_item, "related"),
+    (bp.is_cross_link, "cross-link"),
+    (bp.is_promo, "promo"),
+    (bp.is_appeal, "appeal"),
+    (bp.credit_tail, "caption"),
+)
+
+
 def _classify(lines: list[_Line], meta: _Meta) -> None:
     """Per-line rules: set ``drop`` and collect metadata from bylines, datelines, copyright..."""
     n = len(lines)
@@ -490,20 +501,9 @@ def _classify(lines: list[_Line], meta: _Meta) -> None:
             if bp.is_credit_line(t):
                 line.drop = "credit"
                 continue
-        if bp.is_related_item(t):
-            line.drop = "related"
-            continue
-        if bp.is_cross_link(t):
-            line.drop = "cross-link"
-            continue
-        if bp.is_promo(t):
-            line.drop = "promo"
-            continue
-        if bp.is_appeal(t):
-            line.drop = "appeal"
-            continue
-        if bp.credit_tail(t):
-            line.drop = "caption"
+        label = next((name for test, name in _LINE_RULES if test(t)), "")
+        if label:
+            line.drop = label
             continue
         if i >= n // 2 and bp.is_bio(t):
             outlet = bp.bio_outlet(t)
