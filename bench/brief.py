@@ -23,9 +23,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from eval_brief import Cluster, load
 
-from summarizer.briefing import build_briefing
+from summarizer.brief.briefing import build_briefing
+from summarizer.brief.sentences import extract_candidates
 from summarizer.models import Article
-from summarizer.sentences import extract_candidates
 
 OUTLETS = [f"Outlet {chr(65 + i % 26)}{i // 26 or ''}" for i in range(60)]
 
@@ -81,7 +81,7 @@ def time_sumy(articles: Sequence[Article]) -> float:
     from sumy.summarizers.lex_rank import LexRankSummarizer
     from sumy.utils import get_stop_words
 
-    from summarizer.text import OfflineTokenizer
+    from summarizer.nlp.text import OfflineTokenizer
 
     t0 = time.perf_counter()
     doc = PlaintextParser.from_string(

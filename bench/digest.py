@@ -6,8 +6,8 @@
 A FakeTelegram (tests/fake_telegram.py) answers 429 (retry_after 1 s) above ``--limit``
 sendMessage calls in any sliding second. A fresh Store holds a few stories dated now (synthetic
 articles, briefings precomputed) and ``--chats`` subscriptions. The PTB Application comes from
-``bot.telegram_app.build_application`` (TolerantBot + AIORateLimiter with retries), is started
-with ``async with app:``, and every chat's digest goes through ``bot.digest.deliver`` with
+``bot.telegram.app.build_application`` (TolerantBot + AIORateLimiter with retries), is started
+with ``async with app:``, and every chat's digest goes through ``bot.digest.digest.deliver`` with
 ``BotRuntime.send_digest`` - all chats at once (asyncio.gather), like a shared digest time.
 
 Each ``--rates`` value is one run: 30 is build_application exactly as shipped (PTB's default
@@ -49,9 +49,9 @@ def build_store(path: Path, chats: int, stories: int, seed: int) -> Any:
     """A store with ``stories`` fresh events (3-8 articles each, dated within the last hours)."""
     from synth import generate
 
-    from bot.ingest import parse_bytes, save_article
-    from bot.store import Store
-    from bot.views import refresh_dirty
+    from bot.chat.views import refresh_dirty
+    from bot.sources.ingest import parse_bytes, save_article
+    from bot.store.store import Store
 
     store = Store(path)
     now = datetime.now(UTC)
@@ -139,8 +139,9 @@ async def run(
     from fake_telegram import FakeTelegram
     from telegram.ext import AIORateLimiter
 
-    from bot import digest, telegram_app
     from bot.config import Settings
+    from bot.digest import digest
+    from bot.telegram import app as telegram_app
 
     rate, period = parse_rate(rate_spec)
     original = telegram_app.AIORateLimiter

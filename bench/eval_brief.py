@@ -26,9 +26,9 @@ from sumy.parsers.plaintext import PlaintextParser
 from sumy.summarizers.lex_rank import LexRankSummarizer
 from sumy.utils import get_stop_words
 
-from summarizer.briefing import build_briefing
+from summarizer.brief.briefing import build_briefing
 from summarizer.models import Article
-from summarizer.text import OfflineTokenizer, paragraphs, split_sentences, words
+from summarizer.nlp.text import OfflineTokenizer, paragraphs, split_sentences, words
 
 DATA = Path(__file__).resolve().parent / "eval_data"
 

@@ -17,9 +17,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from summarizer.quote_merge import wording_key  # noqa: E402
-from summarizer.quotes import extract_quotes  # noqa: E402
-from summarizer.speakers import same_person  # noqa: E402
+from summarizer.quotes.extract import extract_quotes  # noqa: E402
+from summarizer.quotes.merge import wording_key  # noqa: E402
+from summarizer.quotes.speakers import same_person  # noqa: E402
 
 Gold = list[dict[str, str]]
 

@@ -5,12 +5,12 @@
                            [--time-limit 600] [--no-refresh] [--tracemalloc]
 
 For each size, a synthetic corpus (bench/synth.py: events of 3-8 articles from different outlets,
-~400-700 words, over 60 days) is ingested by ``bot.ingest.ingest_paths`` (read, decode, clean,
+~400-700 words, over 60 days) is ingested by ``bot.sources.ingest.ingest_paths`` (read, decode, clean,
 duplicate check, story assignment, FTS triggers) in batches of ``--batch`` files, each size in its
 own child process so peak memory (ru_maxrss) is per size. Reported: total articles/s, articles/s
 of every batch as the database grows (first vs last shows whether cost per article stays flat),
 peak RSS, database size, cluster quality against the generator's ground truth, then the time of
-computing every story's briefing and quotes (the body of ``bot.views.refresh_dirty``, per story,
+computing every story's briefing and quotes (the body of ``bot.chat.views.refresh_dirty``, per story,
 so the distribution is visible). A size that exceeds ``--time-limit`` seconds of ingest stops
 early and reports its partial throughput. The 10,000-article database is kept for
 bench/latency.py (``--db``).
@@ -93,9 +93,9 @@ def run_one(
         import tracemalloc
 
         tracemalloc.start()
-    from bot.ingest import IngestReport, ingest_paths
-    from bot.store import Store
-    from bot.views import refresh_story
+    from bot.chat.views import refresh_story
+    from bot.sources.ingest import IngestReport, ingest_paths
+    from bot.store.store import Store
 
     paths, truth = corpus(workdir, n, seed)
     db = workdir / f"ingest_{n}_s{seed}.db"
@@ -153,7 +153,7 @@ def run_one(
         per: list[float] = []
         sizes: list[int] = []
         t0 = time.perf_counter()
-        for sid in store.dirty_stories():  # == bot.views.refresh_dirty, timed per story
+        for sid in store.dirty_stories():  # == bot.chat.views.refresh_dirty, timed per story
             s0 = time.perf_counter()
             views = refresh_story(store, sid)
             if views is not None:

@@ -4,7 +4,7 @@
                             [--bot-commands 50] [--no-bot] [--out bench/results/latency.json]
 
 In-process (one event loop, like the bot): every story's views are cached first (the body of
-``bot.views.refresh_dirty``), then for ``--stories`` random stories (seeded) we time
+``bot.chat.views.refresh_dirty``), then for ``--stories`` random stories (seeded) we time
 ``Commands.handle("/brief <id>", Caller(...))`` and the raw ``store.cached_briefing(id)`` read,
 plus ``/brief <words>`` (full-text search: two title words of a random story), ``/quotes <id>``,
 ``/sources <id>`` and ``/stories [page]``. Targets: handler p95 < 50 ms, cached read p95 < 20 ms.
@@ -61,15 +61,15 @@ async def timed(fn: Callable[[], Awaitable[Any]]) -> float:
 
 async def in_process(db: Path, n: int, seed: int) -> dict[str, Any]:
     """Handler and cached-read latencies."""
-    from bot.commands import Caller, Commands
+    from bot.chat.commands import Caller, Commands
+    from bot.chat.views import refresh_story
     from bot.config import Settings
-    from bot.store import Store
-    from bot.views import refresh_story
+    from bot.store.store import Store
 
     store = Store(db)
     t0 = time.perf_counter()
     dirty = store.dirty_stories()
-    for sid in dirty:  # == bot.views.refresh_dirty
+    for sid in dirty:  # == bot.chat.views.refresh_dirty
         refresh_story(store, sid)
     warm_s = time.perf_counter() - t0
     commands = Commands(store, Settings.from_env({}))
@@ -145,7 +145,7 @@ def bot_process(db: Path, n: int, seed: int, workdir: Path) -> dict[str, Any]:
     from bot_process import TOKEN, BotProcess
     from fake_telegram import FakeTelegram
 
-    from bot.store import Store
+    from bot.store.store import Store
 
     with Store(db) as store:
         ids = [s.id for s in store.stories()]

@@ -14,14 +14,14 @@ from pathlib import Path
 
 from dotenv import dotenv_values, find_dotenv
 
-from bot import pages
-from bot.commands import Caller, Commands
+from bot.chat import pages
+from bot.chat.commands import Caller, Commands
+from bot.chat.render import to_plain
+from bot.chat.reply import Reply
+from bot.chat.views import refresh_dirty
 from bot.config import ConfigError, Settings
-from bot.ingest import IngestReport, ingest_paths
-from bot.render import to_plain
-from bot.reply import Reply
-from bot.store import Store
-from bot.views import refresh_dirty
+from bot.sources.ingest import IngestReport, ingest_paths
+from bot.store.store import Store
 
 SAMPLES = Path(__file__).resolve().parent / "samples"
 log = logging.getLogger("briefbot")
@@ -122,11 +122,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(settings.log_level)
     db_path = args.db or settings.db_path
     if args.cmd == "run":
-        from bot.telegram_app import run_bot
+        from bot.telegram.app import run_bot
 
         return run_bot(settings, db_path, webhook=args.webhook, listen=args.listen, port=args.port)
     if args.cmd == "chat":
-        from bot.console import run_console
+        from bot.chat.console import run_console
 
         return run_console(settings, db_path)
     if args.cmd == "start":
@@ -142,7 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def start(settings: Settings, db_path: str) -> int:
     """The README's main job: the bot with a token, else the console on the sample articles."""
     if settings.token:
-        from bot.telegram_app import run_bot
+        from bot.telegram.app import run_bot
 
         return run_bot(settings, db_path)
     with Store(db_path) as store:
@@ -155,7 +155,7 @@ def start(settings: Settings, db_path: str) -> int:
                 f"({store.story_count()} stories; {dupes} duplicate file recognised)."
             )
     print("No TELEGRAM_BOT_TOKEN set: opening the local console (same commands as the bot).")
-    from bot.console import run_console
+    from bot.chat.console import run_console
 
     return run_console(settings, db_path)
 
@@ -172,7 +172,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings, store: Store) -> int
     if args.cmd in ("brief", "quotes", "sources"):
         return asyncio.run(_story_command(args, settings, store))
     if args.cmd == "article":
-        from bot.views import article_quotes
+        from bot.chat.views import article_quotes
 
         a = store.article(args.article_id)
         if a is None:
@@ -190,7 +190,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings, store: Store) -> int
         _print(pages.article_data(a, qd), args.json, f"{head}\n\n{a.text}")
         return 0
     if args.cmd == "poll":
-        from bot.live import poll_round
+        from bot.sources.live import poll_round
 
         result = asyncio.run(poll_round(store, settings))
         refresh_dirty(store, settings.brief_words)
@@ -210,7 +210,7 @@ def _ingest(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     paths = [i for i in args.inputs if i not in urls]
     report = ingest_paths(store, paths, IngestReport())
     if urls:
-        from bot.live import ingest_urls
+        from bot.sources.live import ingest_urls
 
         asyncio.run(ingest_urls(store, urls, settings, report))
     refresh_dirty(store, settings.brief_words)
@@ -233,7 +233,7 @@ async def _story_command(args: argparse.Namespace, settings: Settings, store: St
     if args.cmd == "brief" and args.words is not None and args.words != settings.brief_words:
         if not 10 <= args.words <= 2000:
             return _fail("--words must be between 10 and 2000")
-        from bot.views import compute_views, load_inputs
+        from bot.chat.views import compute_views, load_inputs
 
         inputs = load_inputs(store, args.story_id)
         assert inputs is not None
@@ -251,7 +251,7 @@ async def _story_command(args: argparse.Namespace, settings: Settings, store: St
 
 
 async def _digest_preview(args: argparse.Namespace, settings: Settings, store: Store) -> int:
-    from bot import digest
+    from bot.digest import digest
 
     commands = Commands(store, settings)
     sub = store.subscription(args.chat) if args.chat else None

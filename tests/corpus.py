@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from bot.ingest import IngestReport, ingest_paths
-from bot.store import Store
-from bot.views import refresh_dirty
+from bot.chat.views import refresh_dirty
+from bot.sources.ingest import IngestReport, ingest_paths
+from bot.store.store import Store
 
 SAMPLES = Path(__file__).resolve().parents[1] / "bot" / "samples"
 

@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 from sumy.summarizers.lex_rank import LexRankSummarizer
 
-from summarizer.briefing import REDUNDANT, build_briefing
+from summarizer.brief.briefing import REDUNDANT, build_briefing
+from summarizer.brief.ranking import document_of, make_lexrank
+from summarizer.brief.sentences import extract_candidates, join_open_quotes, keep
 from summarizer.models import Article, Briefing
-from summarizer.ranking import document_of, make_lexrank
-from summarizer.sentences import extract_candidates, join_open_quotes, keep
-from summarizer.similarity import cosine_matrix, stem, stop_words, terms
-from summarizer.text import words
+from summarizer.nlp.similarity import cosine_matrix, stem, stop_words, terms
+from summarizer.nlp.text import words
 
 CENTRAL = "dam"  # every wording of the central fact mentions the dam spillway failing
 
@@ -281,7 +281,7 @@ def test_fast_lexrank_matches_sumy() -> None:
 
 
 def test_huge_story_is_bounded_and_still_briefed() -> None:
-    from summarizer import briefing as b
+    from summarizer.brief import briefing as b
 
     arts = [
         Article(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.clean import clean_document
+from summarizer.clean.cleaner import clean_document
 from summarizer.errors import InputError
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "clean"
@@ -365,7 +365,7 @@ def _sample_names() -> list[str]:
 @pytest.mark.skipif(not SAMPLES.is_dir(), reason="sample corpus not available")
 @pytest.mark.parametrize("name", _sample_names())
 def test_sample_corpus(name: str) -> None:
-    from bot.ingest import read_file  # the same path as ingestion: decode, then clean
+    from bot.sources.ingest import read_file  # the same path as ingestion: decode, then clean
 
     expected = json.loads(SAMPLES_EXPECTED.read_text(encoding="utf-8"))["files"][name]
     doc = read_file(SAMPLES / name)

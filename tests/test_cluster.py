@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from summarizer import cluster
+from summarizer.stories import cluster
 
 BRIDGE_A = (
     "Council approves Dunmore harbour bridge",

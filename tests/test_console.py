@@ -10,9 +10,9 @@ from pathlib import Path
 
 from bot_process import briefbot_command
 
-from bot.commands import COMMANDS
-from bot.console import BANNER
-from bot.store import Store
+from bot.chat.commands import COMMANDS
+from bot.chat.console import BANNER
+from bot.store.store import Store
 
 SAMPLES = Path(__file__).resolve().parents[1] / "bot" / "samples"
 

@@ -6,8 +6,8 @@ import codecs
 
 import pytest
 
-from summarizer.decode import decode_bytes
 from summarizer.errors import InputError
+from summarizer.read.decode import decode_bytes
 
 TEXT = "Café owners in Zürich said the “new rules” cost them €2,000 — a fifth of their profit."
 

@@ -1,4 +1,4 @@
-"""Daily digests in-process: bot.digest against a real SQLite store, a recording send, a fixed clock.
+"""Daily digests in-process: bot.digest.digest against a real SQLite store, a recording send, a fixed clock.
 
 The sample articles are dated 2–5 March 2026, so the clock is fixed on the evening of 5 March
 (UTC): then the rate-cut story (last article 21:48 UTC) and the data-breach story (13:02 UTC) are
@@ -18,15 +18,15 @@ import pytest
 from bot_process import TOKEN
 from fake_telegram import FakeTelegram
 
-from bot import digest
-from bot.commands import Commands
+from bot.chat.commands import Commands
+from bot.chat.reply import Reply
+from bot.chat.views import refresh_dirty
 from bot.config import Settings
-from bot.digest import ChatGone, build_digest, catch_up, deliver
-from bot.ingest import ingest_paths
-from bot.reply import Reply
-from bot.store import Store
-from bot.telegram_app import build_application, schedule_chat
-from bot.views import refresh_dirty
+from bot.digest import digest
+from bot.digest.digest import ChatGone, build_digest, catch_up, deliver
+from bot.sources.ingest import ingest_paths
+from bot.store.store import Store
+from bot.telegram.app import build_application, schedule_chat
 
 SAMPLES = Path(__file__).resolve().parents[1] / "bot" / "samples"
 LATE = "rates_evening-lantern.txt"  # the rate-cut story's last article, 2026-03-05 21:48 UTC
@@ -400,7 +400,7 @@ async def test_pacer_spaces_digest_sends_evenly() -> None:
     import time
     from itertools import pairwise
 
-    from bot.telegram_app import Pacer
+    from bot.telegram.app import Pacer
 
     pacer = Pacer(per_second=50.0)
     stamps: list[float] = []

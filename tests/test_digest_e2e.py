@@ -21,7 +21,7 @@ from bot_process import TOKEN, BotProcess
 from corpus import build_db
 from fake_telegram import FakeTelegram
 
-from bot.store import Store
+from bot.store.store import Store
 
 SAMPLES = Path(__file__).resolve().parents[1] / "bot" / "samples"
 ADMIN = 501

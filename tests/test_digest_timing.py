@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
-from bot.digest import due_at, is_due, local_day
+from bot.digest.digest import due_at, is_due, local_day
 
 
 def test_due_at_follows_daylight_saving() -> None:

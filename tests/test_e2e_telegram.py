@@ -13,10 +13,10 @@ from bot_process import TOKEN, BotProcess
 from corpus import write_lighthouse
 from fake_telegram import FakeTelegram
 
-from bot.commands import COMMANDS
-from bot.ingest import ingest_paths
-from bot.store import Store
-from bot.views import refresh_dirty
+from bot.chat.commands import COMMANDS
+from bot.chat.views import refresh_dirty
+from bot.sources.ingest import ingest_paths
+from bot.store.store import Store
 
 SAMPLES = Path(__file__).resolve().parents[1] / "bot" / "samples"
 ADMIN = 501

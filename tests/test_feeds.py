@@ -11,7 +11,7 @@ import httpx
 import pytest
 from feed_server import FeedServer, Route
 
-from bot.feeds import (
+from bot.sources.feeds import (
     MAX_BACKOFF,
     FeedPollResult,
     FeedState,
@@ -19,9 +19,9 @@ from bot.feeds import (
     is_due,
     poll_feeds,
 )
-from bot.fetch import FetchError, FetchLimits, fetch_url, make_client
+from bot.sources.fetch import FetchError, FetchLimits, fetch_url, make_client
 from summarizer.errors import InputError
-from summarizer.feed_parse import parse_feed
+from summarizer.read.feeds import parse_feed
 
 NOW = datetime(2025, 3, 14, 9, 0, tzinfo=UTC)
 FAST = FetchLimits(timeout=2.0, max_bytes=1_000_000, concurrency=4)

@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-from bot.ingest import content_hash
-from bot.store import Store
+from bot.sources.ingest import content_hash
+from bot.store.store import Store
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ingest"
 DAM = FIXTURES / "dam"

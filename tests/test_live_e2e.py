@@ -23,9 +23,9 @@ from bot_process import TOKEN, BotProcess, briefbot_command
 from fake_telegram import FakeTelegram
 from feed_server import FeedServer, Route
 
-from bot.ingest import ingest_paths
-from bot.store import Store
-from bot.views import refresh_dirty
+from bot.chat.views import refresh_dirty
+from bot.sources.ingest import ingest_paths
+from bot.store.store import Store
 
 SAMPLES = Path(__file__).resolve().parents[1] / "bot" / "samples"
 ADMIN = 501

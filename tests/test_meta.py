@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from summarizer.meta import (
+from summarizer.read.meta import (
     is_person_name,
     parse_byline,
     parse_copyright,
@@ -16,7 +16,7 @@ from summarizer.meta import (
     parse_datelines,
     split_front_matter,
 )
-from summarizer.outlets import OutletEvidence, domain_label, host_of, name_key
+from summarizer.read.outlets import OutletEvidence, domain_label, host_of, name_key
 
 EST = timezone(timedelta(hours=-5))
 
@@ -194,7 +194,7 @@ def test_leading_the_form_preferred_when_both_are_named() -> None:
 
 
 def test_unterminated_front_matter_ends_at_the_first_non_key_line() -> None:
-    from summarizer.meta import split_front_matter
+    from summarizer.read.meta import split_front_matter
 
     data, rest = split_front_matter("---\ntitle: Kiln fire\nauthor: Mira Kale\n\nThe works closed.\n")
     assert data == {"title": "Kiln fire", "author": "Mira Kale"}
@@ -202,7 +202,7 @@ def test_unterminated_front_matter_ends_at_the_first_non_key_line() -> None:
 
 
 def test_invalid_yaml_front_matter_keeps_its_readable_keys() -> None:
-    from summarizer.meta import split_front_matter
+    from summarizer.read.meta import split_front_matter
 
     data, rest = split_front_matter("---\ntitle: Kiln fire\ntags: [a, b\n---\nBody text here.\n")
     assert data["title"] == "Kiln fire" and rest.strip() == "Body text here."

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from summarizer.models import Article, Quote
-from summarizer.quote_merge import merge_story_quotes, wording_key
-from summarizer.quotes import extract_quotes
+from summarizer.quotes.extract import extract_quotes
+from summarizer.quotes.merge import merge_story_quotes, wording_key
 
 
 def _art(i: int, outlet: str) -> Article:
@@ -82,7 +82,7 @@ def test_empty() -> None:
 
 
 def test_transposed_letters_and_leftover_titles_name_one_person() -> None:
-    from summarizer.speakers import same_person
+    from summarizer.quotes.speakers import same_person
 
     assert same_person("Ilse Varangue", "Ilse Varagnue")  # two letters swapped
     assert same_person("Councilmember Tomas Brede", "Councillor Tomas Brede")
@@ -91,7 +91,7 @@ def test_transposed_letters_and_leftover_titles_name_one_person() -> None:
 
 def test_merge_drops_titles_left_in_front_of_names() -> None:
     from summarizer.models import Article, Quote
-    from summarizer.quote_merge import merge_story_quotes
+    from summarizer.quotes.merge import merge_story_quotes
 
     a1 = Article(id=1, title="t", text="x", outlet="Paper One")
     a2 = Article(id=2, title="t", text="x", outlet="Paper Two")

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.quote_merge import wording_key
-from summarizer.quotes import extract_quotes
-from summarizer.speakers import Registry, same_person, split_role
+from summarizer.quotes.extract import extract_quotes
+from summarizer.quotes.merge import wording_key
+from summarizer.quotes.speakers import Registry, same_person, split_role
 
 FIXTURES = Path(__file__).parent / "fixtures" / "quotes"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from bot.render import TELEGRAM_LIMIT, to_html, to_plain
-from bot.reply import Button, Reply, Span, bold, italic, line, link, para, text
+from bot.chat.render import TELEGRAM_LIMIT, to_html, to_plain
+from bot.chat.reply import Button, Reply, Span, bold, italic, line, link, para, text
 
 
 class _TagChecker(HTMLParser):

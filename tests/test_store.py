@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import Store, fts_query
+from bot.store.store import Store, fts_query
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from summarizer.urls import is_tracking_param, normalize_url
+from summarizer.read.urls import is_tracking_param, normalize_url
 
 CASES = [
     # scheme and host lower-cased, default port dropped, empty path -> "/"

@@ -1,0 +1,1 @@
+"""The framework-free command layer shared by Telegram and the console: commands, pages, replies, rendering and cached story views."""

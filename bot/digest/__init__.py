@@ -1,0 +1,1 @@
+"""Daily digests: what goes into a chat's digest, when it is due, and exactly-once delivery."""

@@ -1,0 +1,322 @@
+"""Read inputs, clean them, store each article atomically, assign it to a story.
+
+``read_*`` functions do I/O, ``save_article`` writes, the summarizer does everything in between.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import multiprocessing
+import os
+import threading
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.store.store import Store
+from summarizer.clean.cleaner import clean_document
+from summarizer.errors import InputError
+from summarizer.models import Article, CleanDoc
+from summarizer.nlp.text import fold, words
+from summarizer.read.decode import decode_bytes
+from summarizer.read.urls import normalize_url
+from summarizer.stories import cluster
+
+log = logging.getLogger(__name__)
+
+KINDS = {
+    ".txt": "txt",
+    ".text": "txt",
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+}
+MAX_FILE_BYTES = 10 * 1024 * 1024
+MIN_WORDS = 25
+
+
+@dataclass(frozen=True)
+class Ingested:
+    """One input that became (or matched) a stored article."""
+
+    id: int
+    input: str
+    title: str
+    outlet: str
+    story_id: int | None
+    duplicate_of: int | None
+
+    def as_dict(self) -> dict[str, object]:
+        """The CLI's JSON shape."""
+        return {
+            "id": self.id,
+            "input": self.input,
+            "title": self.title,
+            "outlet": self.outlet,
+            "story_id": self.story_id,
+            "duplicate_of": self.duplicate_of,
+        }
+
+
+@dataclass
+class IngestReport:
+    """What an ingest run did: stored articles and per-input errors."""
+
+    ingested: list[Ingested] = field(default_factory=list)
+    errors: list[dict[str, str]] = field(default_factory=list)
+
+    def add_error(self, name: str, error: str) -> None:
+        """Record a one-line error for an input."""
+        self.errors.append({"input": name, "error": error.splitlines()[0] if error else "failed"})
+
+    def as_dict(self) -> dict[str, object]:
+        """The CLI's JSON shape."""
+        return {"ingested": [i.as_dict() for i in self.ingested], "errors": self.errors}
+
+
+def content_hash(text: str) -> str:
+    """Hash of the folded word sequence: the same text in another format hashes the same."""
+    return hashlib.sha256(" ".join(words(fold(text))).encode()).hexdigest()
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def iter_files(path: Path) -> Iterator[Path]:
+    """Files below a folder, recursively, in a stable order, hidden files and folders skipped."""
+    for root, dirs, files in os.walk(path):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith("."):
+                yield Path(root) / name
+
+
+def read_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> CleanDoc:
+    """Read and clean one file, or raise InputError with a one-line reason."""
+    kind = KINDS.get(path.suffix.lower())
+    if kind is None:
+        raise InputError(
+            f"unsupported file type {path.suffix or '(none)'!r}: use .txt, .md or .html"
+        )
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(
+                f"file too large: {size / 1_048_576:.1f} MB (limit {max_bytes / 1_048_576:.0f} MB)"
+            )
+        with path.open("rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror or exc}") from None
+    return parse_bytes(data, kind, str(path))
+
+
+def parse_bytes(data: bytes, kind: str, name: str) -> CleanDoc:
+    """Decode and clean raw bytes of a known kind."""
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError(f"input too large (limit {MAX_FILE_BYTES // 1_048_576} MB)")
+    text = decode_bytes(data)
+    doc = clean_document(text, kind, name=name)
+    if len(words(doc.text)) < MIN_WORDS:
+        raise InputError("no article text found (fewer than 25 words after cleaning)")
+    return doc
+
+
+# --- saving ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A clean article plus everything about it that needs no database (computable in parallel)."""
+
+    doc: CleanDoc
+    url_key: str
+    content_hash: str
+    shingles: frozenset[int]
+    bands: tuple[str, ...]
+    counts: dict[str, float]
+    entities: frozenset[str]
+
+
+def prepare(doc: CleanDoc) -> Prepared:
+    """Duplicate fingerprints and clustering features of a clean article (pure, CPU-bound)."""
+    url_key = ""
+    if doc.url:
+        try:
+            url_key = normalize_url(doc.url)
+        except ValueError:
+            url_key = ""
+    sh = cluster.shingles(doc.text)
+    return Prepared(
+        doc=doc,
+        url_key=url_key,
+        content_hash=content_hash(doc.text),
+        shingles=frozenset(sh),
+        bands=tuple(cluster.lsh_bands(cluster.minhash(sh))),
+        counts=cluster.term_counts(doc.title, doc.text),
+        entities=cluster.entities(doc.title, doc.text),
+    )
+
+
+def save_article(store: Store, item: CleanDoc | Prepared, input_name: str) -> Ingested:
+    """Store one clean article in one transaction: duplicate check, story assignment, indexes."""
+    prep = item if isinstance(item, Prepared) else prepare(item)
+    doc = prep.doc
+    with store.transaction():
+        dup = store.find_by_url(prep.url_key) if prep.url_key else None
+        dup = dup or store.find_by_hash(prep.content_hash)
+        if dup is None:
+            dup = cluster.best_duplicate(set(prep.shingles), store.lsh_candidates(prep.bands))
+        if dup is not None:
+            original = store.article(dup)
+            assert original is not None
+            return Ingested(
+                id=original.id,
+                input=input_name,
+                title=original.title,
+                outlet=original.outlet,
+                story_id=original.story_id,
+                duplicate_of=original.id,
+            )
+        dfs, n_docs = store.term_dfs(prep.counts)
+        vec = cluster.weighted_vector(prep.counts, dfs, n_docs)
+        ents = prep.entities
+        candidates = store.story_candidates(cluster.query_terms(vec, known=dfs, n_docs=n_docs))
+        story_id, _score = cluster.choose_story(vec, ents, doc.published, candidates)
+        if story_id is None:
+            story_id = store.create_story()
+            centroid: dict[str, float] = {}
+            story_ents: set[str] = set()
+        else:
+            chosen = next(c for c in candidates if c.story_id == story_id)
+            centroid = dict(chosen.centroid)
+            story_ents = set(chosen.entities)
+        article = Article(
+            id=0,
+            title=doc.title,
+            text=doc.text,
+            outlet=doc.outlet,
+            author=doc.author,
+            published=doc.published,
+            url=doc.url,
+            content_hash=prep.content_hash,
+            story_id=story_id,
+            images=doc.images,
+        )
+        aid = store.insert_article(
+            article=article,
+            url_key=prep.url_key,
+            input_name=input_name,
+            terms=vec,
+            entities=ents,
+            bands=prep.bands,
+            term_set=prep.counts.keys(),
+        )
+        _refresh_story_index(store, story_id, aid, centroid, vec, story_ents | set(ents))
+    return Ingested(aid, input_name, doc.title, doc.outlet, story_id, None)
+
+
+EXACT_TITLE_MEMBERS = 24
+
+
+def _refresh_story_index(
+    store: Store,
+    story_id: int,
+    article_id: int,
+    centroid: dict[str, float],
+    vec: dict[str, float],
+    ents: set[str],
+) -> None:
+    """Update a story's centroid, index terms and headline after an article joined it.
+
+    The headline is the member closest to the centroid; for big stories only the current
+    headline's article and the newcomer compete, so the cost per article stays flat.
+    """
+    new_centroid = cluster.merge_centroid(centroid, vec)
+    if store.story_article_count(story_id) < EXACT_TITLE_MEMBERS:
+        members = store.story_member_vectors(story_id)
+    else:
+        members = store.story_member_vectors(
+            story_id, only=(store.story_title_article(story_id), article_id)
+        )
+    rep = cluster.representative({aid: v for aid, (_, v) in members.items()}, new_centroid)
+    store.update_story(
+        story_id,
+        title=members[rep][0],
+        title_article=rep,
+        centroid=new_centroid,
+        entities=sorted(ents)[:200],
+        index_terms=cluster.query_terms(new_centroid, cluster.INDEX_TERMS),
+    )
+
+
+def prepare_file(path: Path) -> Prepared | str:
+    """Read, clean and prepare one file; an input error becomes its message (for worker processes)."""
+    try:
+        return prepare(read_file(path))
+    except InputError as exc:
+        return f"error:{exc}"
+
+
+# --- orchestration -----------------------------------------------------------------------------
+
+
+def ingest_paths(
+    store: Store, inputs: Iterable[str], report: IngestReport | None = None, *, workers: int = 0
+) -> IngestReport:
+    """Ingest files and folders; one bad input never stops the others.
+
+    Large batches read, clean and fingerprint files in worker processes (``workers``: 0 = one
+    per core when there are more than PARALLEL_MIN files); saving stays on this thread.
+    """
+    report = report or IngestReport()
+    files: list[Path] = []
+    for raw in inputs:
+        path = Path(raw)
+        if path.is_dir():
+            files.extend(iter_files(path))
+        elif path.exists():
+            files.append(path)
+        else:
+            report.add_error(raw, "no such file or folder")
+    n_workers = workers or (os.cpu_count() or 1)
+    if n_workers > 1 and len(files) >= PARALLEL_MIN:
+        # fork starts workers instantly; with other threads alive it is unsafe, so use forkserver.
+        method = "fork" if threading.active_count() == 1 and os.name == "posix" else "forkserver"
+        ctx = multiprocessing.get_context(method)
+        with ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx) as pool:
+            for path, prepared in zip(
+                files, pool.map(prepare_file, files, chunksize=16), strict=True
+            ):
+                _save_prepared(store, path, prepared, report)
+    else:
+        for path in files:
+            _save_prepared(store, path, prepare_file(path), report)
+    return report
+
+
+PARALLEL_MIN = 200
+
+
+def _save_prepared(
+    store: Store, path: Path, prepared: Prepared | str, report: IngestReport
+) -> None:
+    name = str(path)
+    if isinstance(prepared, str):
+        report.add_error(name, prepared.removeprefix("error:"))
+        return
+    try:
+        report.ingested.append(save_article(store, prepared, name))
+    except InputError as exc:
+        report.add_error(name, str(exc))
+    except Exception as exc:  # one bad input never stops the others
+        log.exception("ingest failed for %s", name)
+        report.add_error(name, f"internal error: {type(exc).__name__}: {exc}")
+
+
+def ingest_one_file(store: Store, path: Path, report: IngestReport) -> None:
+    """Read, clean and save one file, recording the result or the error."""
+    _save_prepared(store, path, prepare_file(path), report)

@@ -1,0 +1,253 @@
+"""Live sources wired to the store: ingest a URL (page or feed), run a feed polling round."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+
+import httpx
+
+from bot.config import Settings
+from bot.sources.feeds import FeedState, PolledEntry, poll_feeds
+from bot.sources.fetch import FetchError, FetchLimits, FetchResult, fetch_url, make_client
+from bot.sources.ingest import IngestReport, parse_bytes, save_article
+from bot.store.store import Store
+from summarizer.errors import InputError
+from summarizer.models import CleanDoc
+from summarizer.read.decode import decode_bytes
+from summarizer.read.feeds import FeedEntry, parse_feed
+from summarizer.read.urls import normalize_url
+
+log = logging.getLogger(__name__)
+
+
+def limits_from(settings: Settings) -> FetchLimits:
+    """Fetch limits from settings."""
+    return FetchLimits(
+        timeout=settings.fetch_timeout,
+        max_bytes=settings.fetch_max_bytes,
+        concurrency=settings.fetch_concurrency,
+    )
+
+
+def _looks_like_feed(result: FetchResult) -> bool:
+    ctype = result.content_type.lower()
+    if (
+        any(k in ctype for k in ("rss", "atom", "feed+json", "/xml", "+xml"))
+        and "xhtml" not in ctype
+    ):
+        return True
+    head = result.content[:512].lstrip().lower()
+    return head.startswith((b"<?xml", b"<rss", b"<feed", b"<rdf")) or (
+        head.startswith(b"{") and b"jsonfeed.org" in result.content[:2048]
+    )
+
+
+def doc_from_page(page: FetchResult) -> CleanDoc:
+    """Extract an article from a fetched HTML page."""
+    return parse_bytes(page.content, "html", page.final_url or page.url)
+
+
+def doc_from_entry(entry: FeedEntry, page: FetchResult | None) -> CleanDoc:
+    """The article of a feed entry: its page when extractable, else the entry's own content."""
+    doc: CleanDoc | None = None
+    if page is not None:
+        try:
+            doc = doc_from_page(page)
+        except InputError as exc:
+            log.info("page %s: %s; using the feed's own content", entry.url, exc)
+    if doc is None:
+        body = entry.content_html or entry.summary
+        if not body:
+            raise InputError("the page could not be read and the feed entry has no content")
+        doc = parse_bytes(
+            f"<html><body><article>{body}</article></body></html>".encode(), "html", entry.url
+        )
+    return replace(
+        doc,
+        url=entry.url,
+        title=doc.title or entry.title,
+        author=doc.author or entry.author,
+        published=doc.published or entry.published,
+    )
+
+
+async def fetch_doc(
+    url: str, settings: Settings, client: httpx.AsyncClient | None = None
+) -> CleanDoc:
+    """Fetch one article page (the /add path); raises InputError with a one-line reason."""
+    docs = await fetch_url_docs(url, settings, client)
+    if not docs:
+        raise InputError("the feed has no entries")
+    first = docs[0]
+    if isinstance(first, str):
+        raise InputError(first)
+    return first[1]
+
+
+async def fetch_url_docs(
+    url: str, settings: Settings, client: httpx.AsyncClient | None = None
+) -> list[tuple[str, CleanDoc] | str]:
+    """The articles behind a URL: one for a page, one per entry for a feed (errors as strings)."""
+    limits = limits_from(settings)
+    http = client or make_client(limits)
+    try:
+        try:
+            fetched = await fetch_url(http, url, limits)
+        except FetchError as exc:
+            raise InputError(str(exc)) from None
+        if _looks_like_feed(fetched):
+            try:
+                parsed = await asyncio.to_thread(parse_feed, fetched.content, fetched.final_url)
+            except InputError:
+                parsed = None
+            if parsed is not None:
+                return await _entry_docs(http, parsed.entries, limits)
+        try:
+            decode_bytes(fetched.content)
+        except InputError as exc:
+            raise InputError(f"not a readable page: {exc}") from None
+        doc = await asyncio.to_thread(doc_from_page, fetched)
+        return [(url, replace(doc, url=doc.url or fetched.final_url))]
+    finally:
+        if client is None:
+            await http.aclose()
+
+
+async def _entry_docs(
+    http: httpx.AsyncClient, entries: tuple[FeedEntry, ...], limits: FetchLimits
+) -> list[tuple[str, CleanDoc] | str]:
+    gate = asyncio.Semaphore(limits.concurrency)
+
+    async def one(entry: FeedEntry) -> tuple[str, CleanDoc] | str:
+        page: FetchResult | None = None
+        try:
+            async with gate:
+                page = await fetch_url(http, entry.url, limits)
+        except FetchError as exc:
+            log.info("page %s: %s", entry.url, exc)
+        try:
+            return entry.url, await asyncio.to_thread(doc_from_entry, entry, page)
+        except InputError as exc:
+            return f"{entry.url}: {exc}"
+
+    return list(await asyncio.gather(*(one(e) for e in entries)))
+
+
+async def ingest_urls(
+    store: Store, urls: list[str], settings: Settings, report: IngestReport
+) -> None:
+    """Ingest URLs (pages or feeds) into the store; one bad URL never stops the others."""
+    for url in urls:
+        try:
+            docs = await fetch_url_docs(url, settings)
+        except InputError as exc:
+            report.add_error(url, str(exc))
+            continue
+        for item in docs:
+            if isinstance(item, str):
+                report.add_error(url, item)
+                continue
+            name, doc = item
+            try:
+                report.ingested.append(save_article(store, doc, name))
+            except InputError as exc:
+                report.add_error(name, str(exc))
+
+
+@dataclass
+class PollReport:
+    """What one polling round did."""
+
+    feeds: int = 0
+    polled: int = 0
+    not_modified: int = 0
+    report: IngestReport = field(default_factory=IngestReport)
+    feed_errors: list[dict[str, str]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON shape for `briefbot poll --json`."""
+        return {
+            "feeds": self.feeds,
+            "polled": self.polled,
+            "not_modified": self.not_modified,
+            "feed_errors": self.feed_errors,
+            **self.report.as_dict(),
+        }
+
+
+def _state(row: dict[str, object]) -> FeedState:
+    raw_next = row.get("next_poll_at")
+    next_at = datetime.fromisoformat(str(raw_next)) if raw_next else None
+    return FeedState(
+        url=str(row["url"]),
+        etag=str(row.get("etag") or ""),
+        last_modified=str(row.get("last_modified") or ""),
+        failures=int(str(row.get("failures") or 0)),
+        next_poll_at=next_at,
+        last_error=str(row.get("last_error") or ""),
+    )
+
+
+def _known(store: Store) -> Callable[[str], bool]:
+    def known(url: str) -> bool:
+        try:
+            return store.find_by_url(normalize_url(url)) is not None
+        except ValueError:
+            return False
+
+    return known
+
+
+async def poll_round(
+    store: Store,
+    settings: Settings,
+    now: datetime | None = None,
+    client: httpx.AsyncClient | None = None,
+) -> PollReport:
+    """Poll every due feed once, ingest new entries, persist each feed's state."""
+    for url in settings.feeds:
+        store.add_feed(url)
+    now = now or datetime.now(UTC)
+    states = [_state(r) for r in store.feeds()]
+    out = PollReport(feeds=len(states))
+    if not states:
+        return out
+    known = _known(store)
+    results = await poll_feeds(
+        states,
+        limits_from(settings),
+        known_url=known,
+        now=now,
+        client=client,
+        interval=timedelta(minutes=settings.feed_interval_minutes),
+    )
+    for before, res in zip(states, results, strict=True):
+        if res.state == before and not res.entries:
+            continue  # not due
+        out.polled += 1
+        out.not_modified += int(res.not_modified)
+        if res.error:
+            out.feed_errors.append({"input": before.url, "error": res.error})
+        for polled in res.entries:
+            await _save_polled(store, polled, out.report)
+        s = res.state
+        store.save_feed_state(
+            s.url, s.etag, s.last_modified, s.failures, s.next_poll_at, s.last_error
+        )
+    return out
+
+
+async def _save_polled(store: Store, polled: PolledEntry, report: IngestReport) -> None:
+    """Extract off the event loop, then save on the store's thread."""
+    try:
+        doc = await asyncio.to_thread(doc_from_entry, polled.entry, polled.page)
+        report.ingested.append(save_article(store, doc, polled.entry.url))
+    except InputError as exc:
+        report.add_error(polled.entry.url, str(exc))
+    except Exception as exc:  # one bad entry never stops the others
+        log.exception("entry %s failed", polled.entry.url)
+        report.add_error(polled.entry.url, f"internal error: {type(exc).__name__}")

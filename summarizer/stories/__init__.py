@@ -1,0 +1,1 @@
+"""Story grouping: near-duplicates, assignment of a new article to a story, and ranking of the day's top stories."""
