@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -124,3 +125,15 @@ class Story:
     last_published: datetime | None = None
     updated_at: datetime | None = None
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    version: int = 0  # bumped on every change; the freshness token of cached views
+
+
+@dataclass(frozen=True)
+class StoryCandidate:
+    """What the store knows about a candidate story (for clustering a new article)."""
+
+    story_id: int
+    centroid: Mapping[str, float]
+    entities: frozenset[str]
+    last_published: datetime | None
+    first_published: datetime | None

@@ -13,7 +13,6 @@ import math
 import re
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
@@ -21,6 +20,7 @@ import numpy as np
 from sumy.nlp.stemmers import Stemmer
 from sumy.utils import get_stop_words
 
+from summarizer.models import StoryCandidate
 from summarizer.nlp.text import fold, paragraphs, words
 
 _STOP = frozenset(get_stop_words("english")) | frozenset(
@@ -206,17 +206,6 @@ def merge_centroid(
         total[t] = total.get(t, 0.0) + v
     top = sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))[:size]
     return normalise(dict(top))
-
-
-@dataclass(frozen=True)
-class StoryCandidate:
-    """What the store knows about a candidate story."""
-
-    story_id: int
-    centroid: Mapping[str, float]
-    entities: frozenset[str]
-    last_published: datetime | None
-    first_published: datetime | None
 
 
 def time_factor(published: datetime | None, cand: StoryCandidate) -> float:
