@@ -1,8 +1,13 @@
-"""ROUGE of the briefing engine against two baselines on bench/eval_data (invented clusters).
+"""Briefing quality: honesty on the seeds' fact alignment, ROUGE on bench/eval_data.
 
-    python bench/eval_brief.py [--words 100] [--data DIR] [--show]
+    python bench/eval_brief.py [--words 100 250] [--data DIR] [--facts FILE] [--show]
 
-Baselines: (a) plain sumy LexRank on the concatenated articles, (b) the first sentences of the
+Part 1 (skipped when ../shared/devsets is absent): the seeds are read and cleaned as ingest does,
+briefed in-process at each budget and scored against ``seeds_facts.json``: credit precision and
+recall, "only X" precision, redundant pairs, dangling references, whether the lead states a
+central fact, and "same fact" pairwise precision/recall of the fact grouping (bench/alignment.py).
+Part 2: ROUGE of the briefing engine against two baselines on bench/eval_data (invented
+clusters): (a) plain sumy LexRank on the concatenated articles, (b) the first sentences of the
 newest article; all three get the same word budget.
 """
 
@@ -20,17 +25,20 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from alignment import Event, Report, load_events, same_fact_pairs, score_briefing
 from rouge import Scores, score
 from sumy.nlp.stemmers import Stemmer
 from sumy.parsers.plaintext import PlaintextParser
 from sumy.summarizers.lex_rank import LexRankSummarizer
 from sumy.utils import get_stop_words
 
-from summarizer.brief.briefing import build_briefing
-from summarizer.models import Article
+from summarizer.brief.briefing import build_briefing, fact_groups
+from summarizer.models import Article, Briefing
 from summarizer.nlp.text import OfflineTokenizer, paragraphs, split_sentences, words
 
 DATA = Path(__file__).resolve().parent / "eval_data"
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+FACTS = SHARED / "devsets" / "facts" / "seeds_facts.json"
 
 
 @dataclass(frozen=True)
@@ -132,21 +140,87 @@ def evaluate(clusters: Sequence[Cluster], limit: int) -> dict[str, list[Scores]]
     }
 
 
+def seed_articles(event: Event, root: Path = SHARED) -> list[Article]:
+    """The event's articles, read and cleaned exactly as ingest does (ids in file order)."""
+    from bot.sources.ingest import read_file
+
+    out: list[Article] = []
+    for k, (_, rel) in enumerate(sorted(event.paths.items(), key=lambda kv: kv[1])):
+        doc = read_file(root / rel)
+        out.append(
+            Article(
+                id=k + 1,
+                title=doc.title,
+                text=doc.text,
+                outlet=doc.outlet,
+                published=doc.published,
+                url=doc.url,
+            )
+        )
+    return out
+
+
+def dangling(briefing: Briefing, articles: Sequence[Article]) -> list[str]:
+    """Briefing sentences whose pronoun/bare-role subject names nobody named earlier."""
+    from summarizer.brief import coherence
+
+    return coherence.dangling_sentences([s.text for s in briefing.sentences], articles)
+
+
+def evaluate_seeds(facts: Path, budgets: Sequence[int], show: bool) -> None:
+    """Print the honesty table of the seeds' alignment at each budget."""
+    for event in load_events(facts):
+        articles = seed_articles(event)
+        tp, pred, gold = same_fact_pairs(event, fact_groups(articles))
+        p = tp / pred if pred else 1.0
+        r = tp / gold if gold else 1.0
+        print(f"{event.id}: {len(articles)} articles; same-fact pairs P {p:.3f} R {r:.3f}"
+              f" (tp {tp}, predicted {pred}, gold {gold})")
+        for words_ in budgets:
+            briefing = build_briefing(1, event.id, articles, words=words_)
+            report = Report()
+            score_briefing(event, briefing, report)
+            bad = dangling(briefing, articles)
+            print(f"  {words_:>4} words: {report.line()} | dangling {len(bad)}")
+            if show:
+                for s in briefing.sentences:
+                    print(f"     - {s.text}  [{', '.join(s.outlets)}]")
+                for s in briefing.exclusives:
+                    print(f"     * only {', '.join(s.outlets)}: {s.text}")
+                for line in report.problems + [f"dangling: {b[:80]}" for b in bad]:
+                    print(f"     ! {line}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Print the ROUGE table."""
+    """Print the seeds' honesty table and the ROUGE table."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--words", type=int, default=100)
+    parser.add_argument("--words", type=int, nargs="+", default=[100, 250])
     parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--facts", type=Path, default=FACTS)
     parser.add_argument("--show", action="store_true", help="print each system's summaries")
+    parser.add_argument("--no-rouge", action="store_true", help="only the seeds' table")
     args = parser.parse_args(argv)
+    if args.facts.exists():
+        evaluate_seeds(args.facts, args.words, args.show)
+    else:
+        print(f"{args.facts} absent: seeds' alignment skipped")
+    if args.no_rouge:
+        return 0
     clusters = load(args.data)
-    if args.show:
+    for limit in args.words:
+        rouge_table(clusters, limit, args.show)
+    return 0
+
+
+def rouge_table(clusters: Sequence[Cluster], limit: int, show: bool) -> None:
+    """Print ROUGE F1 of every system at one budget."""
+    if show:
         for c in clusters:
             print(f"== {c.name}")
             for name, system in SYSTEMS.items():
-                print(f"-- {name}: {system(c, args.words)}")
-    results = evaluate(clusters, args.words)
-    print(f"{len(clusters)} clusters, {args.words}-word budget, ROUGE F1 (mean)")
+                print(f"-- {name}: {system(c, limit)}")
+    results = evaluate(clusters, limit)
+    print(f"{len(clusters)} clusters, {limit}-word budget, ROUGE F1 (mean)")
     print(f"{'system':<30} {'R-1':>7} {'R-2':>7} {'R-L':>7}")
     for name, scores in results.items():
         n = len(scores)
@@ -154,7 +228,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         r2 = sum(s.r2 for s in scores) / n
         rl = sum(s.rl for s in scores) / n
         print(f"{name:<30} {r1:7.4f} {r2:7.4f} {rl:7.4f}")
-    return 0
 
 
 if __name__ == "__main__":

@@ -304,3 +304,15 @@ def build_briefing(
         framings=framings,
         exclusives=exclusives,
     )
+
+
+def fact_groups(articles: Sequence[Article]) -> list[tuple[str, int]]:
+    """Every candidate sentence with the number of its fact group (for evaluation)."""
+    cands = _cap(extract_all(_article_order(articles)), len(articles))
+    if not cands:
+        return []
+    sim, docs = _similarity(cands)
+    out: list[tuple[str, int]] = []
+    for k, g in enumerate(_make_groups(cands, sim, docs)):
+        out.extend((cands[i].text, k) for i in g.members)
+    return out
