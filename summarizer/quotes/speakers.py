@@ -31,6 +31,8 @@ ROLE_WORDS = word_set(
     assemblyman assemblywoman assemblymember trustee delegate supervisor administrator
     organiser organizer volunteer worker deckhand resident nurse teacher student farmer driver
     fisherman fisher pilot engineer firefighter paramedic technician shopkeeper clerk
+    rev. rev reverend host anchor presenter columnist treasurer elder steward planner auditor
+    operator councillor-elect millwright
     """
 )
 
@@ -168,6 +170,7 @@ class Person:
 
     name: str
     role: str = ""
+    gender: str = ""  # "f", "m" or "" when unknown
 
 
 @dataclass
@@ -184,6 +187,12 @@ class Registry:
                 if len(person.name.split()) > 1:
                     return person
                 best = best or person
+        if best is None and len(name.split()) == 1:
+            # A first name alone ("Tomas" after "Tomas Rydell"): only if one person has it.
+            firsts = [p for p in self.people if len(p.name.split()) > 1
+                      and name_key(p.name.split()[0]) == name_key(name)]
+            if len(firsts) == 1:
+                return firsts[0]
         return best
 
     def add(self, name: str, role: str = "") -> Person:
@@ -206,11 +215,16 @@ class Registry:
         keys = [w.lower() for w in words if w.lower() not in {"the", "a", "an"}]
         if not keys:
             return None
-        for wanted in (keys[-1:], keys[:-1]):
-            for person in reversed(self.people):
-                role = person.role.lower()
-                if role and any(k in role.split() for k in wanted):
-                    return person
+        head = keys[-1]
+        holders = [p for p in reversed(self.people) if head in p.role.lower().split()]
+        if holders:
+            # "the mayor" prefers a plain "Mayor" over a more recent "Deputy Mayor".
+            exact = [p for p in holders if set(p.role.lower().split()) <= set(keys)]
+            return (exact or holders)[0]
+        for person in reversed(self.people):
+            role = person.role.lower()
+            if role and any(k in role.split() for k in keys[:-1]):
+                return person
         return None
 
     def canonical(self, name: str) -> str:

@@ -1,0 +1,120 @@
+"""Sentences and tokens of a paragraph, with each quote span masked as one token."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import pairwise
+
+from summarizer.nlp.text import ABBREVIATIONS
+from summarizer.quotes.spans import Cand
+
+_BOUND_RE = re.compile(r"[.!?…]+[”\"’')\]]*(?=\s+[“\"‘'(\[]?[A-Z0-9])")
+_TOKEN_RE = re.compile(r"[^\W\d_](?:[\w’'.-]*\w)?\.?|\d+(?:[.,:]\d+)*%?\w*|[^\s\w]")
+# Party/state tags after a name: "(D-Ore.)", "(R)", "(Vt.)", ", R-Kan.," (the first comma stays).
+_TAG_RE = re.compile(
+    r"\s*\((?:[DRI](?:-[A-Z][A-Za-z.]{0,12})?|[A-Z][a-z]{1,4}\.)\)|(?<=,)\s*[DRI]-[A-Z][A-Za-z.]{0,12},"
+)
+
+
+def mask_tags(p: str) -> str:
+    """``p`` with party/state tags blanked out (same length, so offsets still hold)."""
+    return _TAG_RE.sub(lambda m: " " * len(m.group()), p)
+
+
+@dataclass(frozen=True)
+class Tok:
+    """A token of a sentence with its quotes masked (kind w=word, p=punctuation, q=quote)."""
+
+    text: str
+    kind: str
+    pos: int
+    poss: bool = False
+    qid: int = -1
+
+
+# --------------------------------------------------------------------------- sentences & tokens
+
+
+def _sentence_bounds(p: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sentence ranges of a paragraph, never splitting inside a quote."""
+    cuts = [0]
+    for m in _BOUND_RE.finditer(p):
+        end = m.end()
+        if any(o < end <= c for o, c in spans):
+            continue
+        word = p[: m.start() + 1].split()[-1].lower().strip("“\"‘'(").rstrip(".")
+        if word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+            continue
+        cuts.append(end)
+    cuts.append(len(p))
+    return [(a, b) for a, b in pairwise(cuts) if p[a:b].strip()]
+
+
+def _word_tok(p: str, m: re.Match[str], base: int) -> Tok:
+    text = m.group()
+    if text.endswith(".") and len(text) > 2:
+        stem = text[:-1].lower()
+        if stem not in ABBREVIATIONS and "." not in stem:
+            text = text[:-1]
+    poss = False
+    low = text.lower()
+    if low.endswith(("'s", "’s")):
+        text, poss = text[:-2], True
+    elif m.end() < len(p) and p[m.end()] in "'’" and low.endswith("s") and (
+        m.end() + 1 >= len(p) or not p[m.end() + 1].isalnum()
+    ):
+        poss = True
+    return Tok(text, "w", base + m.start(), poss)
+
+
+def _tokens(p: str, a: int, b: int, spans: list[tuple[int, int]], qids: dict[int, int],
+            base: int) -> list[Tok]:
+    """Tokens of p[a:b] with each quote span replaced by one quote token."""
+    toks: list[Tok] = []
+    pos = a
+    for o, c in spans:
+        if c < a or o >= b:
+            continue
+        toks.extend(_plain_tokens(p, pos, o, base))
+        toks.append(Tok("Q", "q", base + o, qid=qids.get(o, -1)))
+        pos = c + 1
+    toks.extend(_plain_tokens(p, pos, b, base))
+    return toks
+
+
+def _plain_tokens(p: str, a: int, b: int, base: int) -> list[Tok]:
+    out: list[Tok] = []
+    for m in _TOKEN_RE.finditer(p, a, b):
+        if m.group()[0].isalpha():
+            out.append(_word_tok(p, m, base))
+        elif m.group() not in "'’":
+            out.append(Tok(m.group(), "p", base + m.start()))
+    return out
+
+
+@dataclass
+class Sent:
+    """One sentence: absolute range, tokens and the candidates whose text starts in it."""
+
+    start: int
+    end: int
+    toks: list[Tok]
+    cands: list[int]
+    para: int
+
+
+def sentences(text: str, paras: list[tuple[int, str]], all_spans: list[list[tuple[int, int]]],
+               cands: list[Cand]) -> list[Sent]:
+    by_open = {c.segs[0][0] - 1: n for n, c in enumerate(cands)}
+    out: list[Sent] = []
+    for k, ((base, p), spans) in enumerate(zip(paras, all_spans, strict=True)):
+        qids = {o: by_open.get(base + o, -1) for o, _ in spans}
+        masked = mask_tags(p)
+        for a, b in _sentence_bounds(p, spans):
+            toks = _tokens(masked, a, b, spans, qids, base)
+            ids = [t.qid for t in toks if t.kind == "q" and t.qid >= 0]
+            out.append(Sent(base + a, base + b, toks, ids, k))
+    return out
+
+
