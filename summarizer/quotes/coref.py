@@ -26,6 +26,7 @@ class Source:
     name: str
     role: str = ""
     person: Person | None = None
+    kind: str = ""  # "anon" for described sources, documents and generic org phrases
 
 
 NO_SOURCE = Source("")
@@ -87,18 +88,13 @@ class Entities:
         return self.orgs[-1] if self.orgs else ""
 
     def pronoun(self, pron: str) -> Source:
-        """He/she: the latest subject or speaker of that gender (unknown gender only if
-        nobody of the right gender is among the last few)."""
+        """He/she: the latest subject or speaker whose gender is that one or unknown (the
+        unknown one then learns it)."""
         want = _PRONOUN_GENDER[pron]
-        fallback: Person | None = None
-        for n, person in enumerate(reversed(self.recent[-5:])):
-            if person.gender == want:
+        for person in reversed(self.recent[-5:]):
+            if person.gender in (want, ""):
+                person.gender = want
                 return Source(person.name, person.role, person)
-            if not person.gender and n == 0:
-                fallback = person
-        if fallback is not None:
-            fallback.gender = want
-            return Source(fallback.name, fallback.role, fallback)
         return NO_SOURCE
 
     def by_role(self, ref: Ref) -> Source:
@@ -114,11 +110,11 @@ class Entities:
                 return Source(anon)
         if person is not None:
             return Source(person.name, person.role, person)
-        if (is_person_noun(words[-1]) or is_role_word(words[-1])) and self.recent:
-            latest = self.recent[-1]
-            if not is_role_word(words[-1]) or not latest.role:
+        if is_person_noun(words[-1]) or is_role_word(words[-1]):
+            latest = self.topic.person or (self.recent[-1] if self.recent else None)
+            if latest is not None:
                 return Source(latest.name, latest.role, latest)
-        return Source(ref.text)
+        return Source(ref.text, kind="anon")
 
     def resolve(self, ref: Ref | None) -> Source:
         """The source a mention names (full canonical names, organisations, described sources)."""
@@ -130,12 +126,12 @@ class Entities:
             return Source(self.add_org(ref.text))
         if ref.kind == "generic":
             owner = self.resolve(ref.owner) if ref.owner is not None else NO_SOURCE
-            return Source(owner.name or self.org_for(ref.text) or f"the {ref.text}")
+            return Source(owner.name or self.org_for(ref.text) or f"the {ref.text}", kind="anon")
         if ref.kind == "doc":
             if ref.owner is not None:
                 return self.resolve(ref.owner)
             head = ref.words[-1].lower() if ref.words else ""
-            return self.doc_owner.get(head) or Source(ref.text)
+            return self.doc_owner.get(head) or Source(ref.text, kind="anon")
         if ref.kind == "unit":
             owner = self.resolve(ref.owner)
             return Source(f"{owner.name}'s {ref.text}") if owner.name else NO_SOURCE
@@ -152,7 +148,7 @@ class Entities:
         text = ref.text[:1].upper() + ref.text[1:] if ref.text.islower() else ref.text
         if text not in self.anons:
             self.anons.append(text)
-        return Source(ref.text)
+        return Source(ref.text, kind="anon")
 
     def _person(self, ref: Ref) -> Source:
         words = ref.text.split()
@@ -165,8 +161,8 @@ class Entities:
                     return Source(org)
                 low = ref.text.lower()
                 if low in GROUP_NOUNS or (common_word(ref.text) and low.endswith("s")):
-                    return Source(ref.text)  # "Critics said", "Police said": a described source
-                if never_name(ref.text) or common_word(ref.text):
+                    return Source(ref.text, kind="anon")  # "Critics said": a described source
+                if never_name(ref.text):
                     return NO_SOURCE
         person = self.add_person(ref.text, ref.role)
         return Source(person.name, ref.role or person.role, person)

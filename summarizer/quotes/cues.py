@@ -106,7 +106,8 @@ def _skip_intro(toks: list[Tok], i: int, end: int) -> int:
         low = toks[i].text.lower()
         if not (low in INTRO or never_name(toks[i].text)):
             return i
-        comma = next((k for k in range(i, min(end, i + 14)) if toks[k].text == ","), -1)
+        reach = 40 if low == "according" else 14
+        comma = next((k for k in range(i, min(end, i + reach)) if toks[k].text == ","), -1)
         if comma < 0:
             return i
         i = comma + 1
@@ -124,6 +125,15 @@ def clause_subject(toks: list[Tok], start: int, end: int) -> Ref | None:
     """The subject of a clause: its leftmost person or organisation name (skipping fronted
     phrases, possessive owners and relative clauses), else its first noun phrase."""
     i = _skip_intro(toks, start, end)
+    lead = np_fwd(toks, i) if i < end else None
+    if lead is not None and lead.kind not in ("person", "org") and not _owned_name(toks, lead):
+        after = lead.index + max(len(lead.words), 1)
+        if after < end and toks[after].text == ",":
+            named = np_fwd(toks, after + 1)
+            if named is not None and named.kind == "person":
+                return named  # "Her colleague, Councillor Pavel Drummond, wants ..."
+        if lead.kind != "unit" or lead.owner is None or after >= end or toks[after].text != ",":
+            return lead
     first: Ref | None = None
     while i < end:
         t = toks[i]
@@ -165,11 +175,18 @@ def subject_before(toks: list[Tok], v: int) -> Ref | None:
     start = clause_start(toks, v)
     if j < start:
         return None
+    if toks[j].text == ",":
+        # "Senior fellow at X, Keir Giles, told": a name set off by commas is the subject.
+        c0 = max((k for k in range(start, j) if toks[k].text == ","), default=-1)
+        seg = np_fwd(toks, c0 + 1) if c0 >= 0 else None
+        if seg is not None and seg.kind == "person" and seg.index + len(seg.words) == j:
+            return seg
     if toks[j].text == "," or toks[j].text.lower() in ("and", "but", "or"):
         return clause_subject(toks, start, j)
     ref = np_back(toks, j)
     if ref is None or (ref.kind == "person" and never_name(ref.text.split()[0]) and not ref.role):
-        return clause_subject(toks, start, v)
+        ref = clause_subject(toks, start, v)
+        return ref if ref is not None and ref.kind in ("person", "org", "doc", "unit") else None
     return ref
 
 
@@ -217,13 +234,14 @@ def attribute(toks: list[Tok], q: int) -> Ref | None:
     """The mention that names the speaker of the quote token ``q`` in its sentence.
 
     Order: a dash credit; a cue after the quote in the same clause (nearest first); a cue
-    before it, the outermost reporter first; other cues; "according to X"."""
+    before it (nearest first: the subject of the clause holding the quote); other cues;
+    "according to X"."""
     dash = _dash_speaker(toks, q)
     if dash is not None:
         return dash
     verbs = [(i, k) for i in range(len(toks)) if (k := verb_kind(toks, i)) and k != "a"]
     after = [(v, k) for v, k in verbs if v > q and not _between(toks, q, v, SUBORDINATORS)]
-    before = [(v, k) for v, k in verbs if v < q and not _between(toks, v, q, frozenset())]
+    before = [(v, k) for v, k in reversed(verbs) if v < q and not _between(toks, v, q, frozenset())]
     rest = sorted((vk for vk in verbs if vk not in after and vk not in before),
                   key=lambda vk: abs(vk[0] - q))
     for v, kind in [*after, *before, *rest]:

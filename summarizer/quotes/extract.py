@@ -10,6 +10,9 @@ previous sentence was about) when it is at most two paragraphs old; otherwise no
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+
 from summarizer.models import Quote
 from summarizer.quotes.coref import NO_SOURCE, Entities, Source
 from summarizer.quotes.cues import (
@@ -33,6 +36,11 @@ from summarizer.quotes.spans import (
 from summarizer.quotes.tokens import Sent, Tok, sentences
 
 _TOPIC_REACH = 2  # paragraphs a topic stays valid for cue-less quotes
+# A photo caption's credit ("... Jane Doe / Reuters file", "(Getty Images)"): no topic change.
+_CREDIT_RE = re.compile(
+    r"(?:/|\|)\s*(?:[A-Z][\w.]*\s*){0,3}(?:Reuters|AP|AFP|Getty Images|Bloomberg|file|"
+    r"Photo|Handout)\b[^.!?]{0,20}$|\((?:Getty Images|Reuters|AP|AFP|Photo[^)]*)\)\s*$"
+)
 
 
 def _keep(cand: Cand, content: str, toks: list[Tok], q: int, attributed: bool,
@@ -109,10 +117,14 @@ def _make_quote(text: str, cand: Cand, sent: Sent, q: int, ents: Entities, headl
     content = quote_text(text, cand)
     ref = attribute(toks, q)
     n_words = len(content.split())
-    attributed = ref is not None and (ref.kind != "anon" or n_words >= 3)
+    if headline or not content:
+        return None, NO_SOURCE
+    source = ents.resolve(ref) if ref is not None else NO_SOURCE
+    attributed = ref is not None and (source.kind != "anon" or n_words >= 3)
     if not _keep(cand, content, toks, q, attributed, headline):
         return None, NO_SOURCE
-    source = ents.resolve(ref) if ref is not None else _cueless_source(sent, q, cand, ents, nxt)
+    if ref is None:
+        source = _cueless_source(sent, q, cand, ents, nxt)
     partial = _is_partial(toks, q, raw_end(text, cand))
     return Quote(content, source.name, source.role, context, partial, cand.segs[0][0]), source
 
@@ -145,7 +157,9 @@ def extract_quotes(text: str) -> list[Quote]:
     paras, cands, all_spans = candidates(text)
     if not cands:
         return []
-    heads = [is_label_or_headline(p) for _, p in paras]
+    seen = Counter(p.strip() for _, p in paras)
+    heads = [is_label_or_headline(p) or seen[p.strip()] > 1 or bool(_CREDIT_RE.search(p))
+             for _, p in paras]
     ents = Entities()
     found: dict[int, tuple[Quote, Source]] = {}
     contexts: dict[int, list[str]] = {}

@@ -54,7 +54,7 @@ MALE_NAMES = word_set(
     ibrahim mustafa rashid raj rahul arjun vikram sanjay amit ravi kenji hiroshi takeshi wei
     chen jun min ji-hoon seamus liam conor cian niall declan brendan fergus angus hamish rory
     callum jamie bill bob jim mike steve dave tony chris rick dan ben sam nick matt greg jeff
-    ted ed fred pete joey tim andy rob ron don doug phil ken chuck hank barack mitch chuck
+    owen carl evan ted ed fred pete joey tim andy rob ron don doug phil ken chuck hank barack mitch chuck
     """
 )
 HONORIFIC_GENDER = {"mr": "m", "mr.": "m", "mrs": "f", "mrs.": "f", "ms": "f", "ms.": "f",
@@ -133,7 +133,7 @@ ORG_GENERICS = word_set(
     government authority newspaper paper broadcaster network outlet union association group
     club team city province state school district hospital university institute court
     operator regulator bank insurer airline carrier retailer manufacturer developer
-    organisation organization charity party coalition campaign
+    organisation organization charity party coalition campaign office
     """
 )
 # Extra last words that make a capitalised phrase an organisation.
