@@ -8,7 +8,8 @@ sendMessage calls in any sliding second. A fresh Store holds a few stories dated
 articles, briefings precomputed) and ``--chats`` subscriptions. The PTB Application comes from
 ``bot.telegram.app.build_application`` (TolerantBot + AIORateLimiter with retries), is started
 with ``async with app:``, and every chat's digest goes through ``bot.digest.digest.deliver`` with
-``BotRuntime.send_digest`` - all chats at once (asyncio.gather), like a shared digest time.
+``BotRuntime.send_digest`` - all chats at once (asyncio.gather), like a shared digest time, each
+claimed and sent inside the runtime's DigestGate (aiolimiter pacing, one digest in flight).
 
 Each ``--rates`` value is one run: 30 is build_application exactly as shipped (PTB's default
 overall_max_rate=30); other values swap in AIORateLimiter(overall_max_rate=R,
@@ -51,7 +52,7 @@ def build_store(path: Path, chats: int, stories: int, seed: int) -> Any:
 
     from bot.chat.views import refresh_dirty
     from bot.sources.ingest import parse_bytes, save_article
-    from bot.store.store import Store
+    from bot.store import Store
 
     store = Store(path)
     now = datetime.now(UTC)
@@ -174,7 +175,9 @@ async def run(
                 t0 = time.perf_counter()
                 statuses = await asyncio.gather(
                     *(
-                        digest.deliver(rt.commands, cid, zone, n, send, empty_note=True)
+                        digest.deliver(
+                            rt.commands, cid, zone, n, send, empty_note=True, gate=rt.digest_gate.slot
+                        )
                         for cid, _at, zone, n in subs
                     ),
                     return_exceptions=True,

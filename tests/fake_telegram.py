@@ -93,6 +93,11 @@ _COMMAND_NAME_RE = re.compile(r"^[a-z0-9_]{1,32}$")
 _BOT_COMMAND_RE = re.compile(r"^/[A-Za-z0-9_]+(@[A-Za-z0-9_]+)?")
 
 
+def default_menu_set(call: dict[str, Any]) -> bool:
+    """The bot set its default command menu (briefbot does this last at start-up)."""
+    return call["method"] == "setMyCommands" and not call["params"].get("scope")
+
+
 class TelegramApiError(Exception):
     """An error answered to the client as ``{"ok": false, ...}``."""
 
@@ -386,6 +391,13 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_json(400, _bad_request(f"can't parse request: {exc}").payload())
             return
         status, payload = fake._handle_api(token, method, raw)
+        name = fake._method_names.get(method.lower(), method)
+        if fake._take_drop(name):
+            # The call took effect, but the answer never arrives (a dropped connection).
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self.connection.shutdown(socket.SHUT_RDWR)
+            return
         self._send_json(status, payload)
 
     def _parse_params(self, query: str, body: bytes) -> JSONDict:
@@ -413,6 +425,8 @@ class FakeTelegram:
         self.max_poll_timeout = max_poll_timeout
         self.bot_user: JSONDict = dict(BOT_USER)
         self.token_seen: str | None = None
+        # When set, any other token is answered 401 Unauthorized (a wrong or revoked token).
+        self.valid_token: str | None = None
         self.errors: list[str] = []
         self._requested_port = port
         self._server: _Server | None = None
@@ -434,6 +448,8 @@ class FakeTelegram:
         self._fail_next: dict[str, deque[TelegramApiError]] = {}
         self._rate_limits: dict[str, tuple[float, int, deque[float]]] = {}
         self._blocked: set[Any] = set()
+        self._chat_admins: dict[Any, set[int]] = {}
+        self._drop_next: dict[str, int] = {}
         self._handlers: dict[str, Callable[[JSONDict], Any]] = {
             "getMe": lambda p: dict(self.bot_user),
             "getUpdates": self._get_updates,
@@ -449,6 +465,8 @@ class FakeTelegram:
             "getWebhookInfo": self._get_webhook_info,
             "getFile": self._get_file,
             "sendChatAction": self._require(True, "chat_id", "action"),
+            "getChatMember": self._get_chat_member,
+            "getChatAdministrators": self._get_chat_administrators,
             "sendDocument": self._send_document,
             "deleteMessage": self._require(True, "chat_id", "message_id"),
             "setMyDescription": lambda p: True,
@@ -672,11 +690,14 @@ class FakeTelegram:
         document: JSONDict | None = None,
         caption: str | None = None,
         entities: list[JSONDict] | None = None,
+        message_thread_id: int | None = None,
     ) -> JSONDict:
         """Queue a user message; a leading /command gets a bot_command entity. Returns the update.
 
         ``user_id`` defaults to ``chat_id`` for private chats and 1001 otherwise. ``document`` is
         {file_id, file_name, mime_type, file_size}; file_size and file_unique_id are filled in.
+        ``message_thread_id`` makes it a message in that forum topic (the chat becomes a forum).
+        ``chat_type="channel"`` queues a channel_post (no sender user, like Telegram).
         """
         if user_id is None:
             user_id = chat_id if chat_type == "private" else 1001
@@ -687,6 +708,13 @@ class FakeTelegram:
             "chat": self._chat(chat_id, chat_type, user),
             "from": user,
         }
+        if message_thread_id is not None:
+            message["message_thread_id"] = message_thread_id
+            message["is_topic_message"] = True
+            message["chat"]["is_forum"] = True
+        if chat_type == "channel":
+            del message["from"]
+            message["sender_chat"] = dict(message["chat"])
         if text is not None:
             message["text"] = text
             auto = self._command_entities(text)
@@ -708,7 +736,7 @@ class FakeTelegram:
                     message["caption_entities"] = auto
         with self._lock:
             self._messages[(chat_id, message["message_id"])] = message
-        return self.push_update({"message": message})
+        return self.push_update({"channel_post" if chat_type == "channel" else "message": message})
 
     @staticmethod
     def _command_entities(text: str) -> list[JSONDict]:
@@ -815,6 +843,58 @@ class FakeTelegram:
             else:
                 self._rate_limits[method] = (per_second, retry_after, deque())
 
+    def drop_after_next(self, method: str, count: int = 1) -> None:
+        """Handle the next ``count`` calls of ``method`` (recorded, ok) but drop the connection
+        instead of answering: the client cannot know whether the call took effect."""
+        with self._lock:
+            self._drop_next[method] = self._drop_next.get(method, 0) + count
+
+    def _take_drop(self, method: str) -> bool:
+        with self._lock:
+            left = self._drop_next.get(method, 0)
+            if left <= 0:
+                return False
+            self._drop_next[method] = left - 1
+            return True
+
+    def set_chat_admins(self, chat_id: int, user_ids: set[int] | list[int]) -> None:
+        """The users getChatMember reports as administrators of a group or channel."""
+        with self._lock:
+            self._chat_admins[chat_id] = set(user_ids)
+
+    def _get_chat_member(self, params: JSONDict) -> JSONDict:
+        chat_id, user_id = params.get("chat_id"), params.get("user_id")
+        if chat_id in (None, "") or not isinstance(user_id, int):
+            raise _bad_request("user not found")
+        with self._lock:
+            admins = self._chat_admins.get(chat_id, set())
+        status = "administrator" if user_id in admins else "member"
+        member: JSONDict = {"status": status, "user": self._user(user_id, None)}
+        if status == "administrator":
+            member.update(
+                {
+                    "can_be_edited": False,
+                    "is_anonymous": False,
+                    "can_manage_chat": True,
+                    "can_delete_messages": True,
+                    "can_manage_video_chats": True,
+                    "can_restrict_members": True,
+                    "can_promote_members": False,
+                    "can_change_info": True,
+                    "can_invite_users": True,
+                    "can_post_stories": False,
+                    "can_edit_stories": False,
+                    "can_delete_stories": False,
+                }
+            )
+        return member
+
+    def _get_chat_administrators(self, params: JSONDict) -> list[JSONDict]:
+        chat_id = params.get("chat_id")
+        with self._lock:
+            admins = sorted(self._chat_admins.get(chat_id, set()))
+        return [self._get_chat_member({"chat_id": chat_id, "user_id": uid}) for uid in admins]
+
     def block_chat(self, chat_id: int | str) -> None:
         """Calls with this chat_id (sendMessage, sendDocument, edits, ...) answer 403."""
         with self._lock:
@@ -861,6 +941,8 @@ class FakeTelegram:
         name = self._method_names.get(method.lower(), method)
         handler = self._handlers.get(name)
         try:
+            if self.valid_token is not None and token != self.valid_token:
+                raise TelegramApiError(401, "Unauthorized")
             if handler is None:
                 raise TelegramApiError(404, "Not Found: method not found")
             failure = self._injected_failure(name, params)
@@ -966,6 +1048,9 @@ class FakeTelegram:
             "from": dict(self.bot_user),
             **extra,
         }
+        if isinstance(params.get("message_thread_id"), int):
+            message["message_thread_id"] = params["message_thread_id"]
+            message["is_topic_message"] = True
         markup = self._inline_markup(params)
         if markup is not None:
             message["reply_markup"] = markup

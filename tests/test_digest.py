@@ -25,8 +25,9 @@ from bot.config import Settings
 from bot.digest import digest
 from bot.digest.digest import ChatGone, build_digest, catch_up, deliver
 from bot.sources.ingest import ingest_paths
-from bot.store.store import Store
-from bot.telegram.app import build_application, schedule_chat
+from bot.store import Store
+from bot.telegram.app import build_application
+from bot.telegram.jobs import schedule_chat
 
 SAMPLES = Path(__file__).resolve().parents[1] / "bot" / "samples"
 LATE = "rates_evening-lantern.txt"  # the rate-cut story's last article, 2026-03-05 21:48 UTC
@@ -395,21 +396,29 @@ async def test_schedule_chat_runs_daily_at_the_zones_local_time(
             await jq.stop()
 
 
-async def test_pacer_spaces_digest_sends_evenly() -> None:
+async def test_digest_gate_spaces_sends_evenly_one_at_a_time() -> None:
     import asyncio
     import time
     from itertools import pairwise
 
-    from bot.telegram.app import Pacer
+    from bot.telegram.limiter import DigestGate
 
-    pacer = Pacer(per_second=50.0)
+    gate = DigestGate(per_second=50.0)
     stamps: list[float] = []
+    inside = 0
+    most = 0
 
     async def one() -> None:
-        await pacer.wait()
-        stamps.append(time.monotonic())
+        nonlocal inside, most
+        async with gate.slot():
+            inside += 1
+            most = max(most, inside)
+            stamps.append(time.monotonic())
+            await asyncio.sleep(0)
+            inside -= 1
 
     await asyncio.gather(*(one() for _ in range(11)))
     gaps = [b - a for a, b in pairwise(stamps)]
+    assert most == 1  # one digest in flight at a time
     assert min(gaps) >= 0.015  # 20 ms apart, never a burst
     assert stamps[-1] - stamps[0] >= 0.19

@@ -19,9 +19,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from bot_process import TOKEN, BotProcess
 from corpus import build_db
-from fake_telegram import FakeTelegram
+from fake_telegram import FakeTelegram, default_menu_set
 
-from bot.store.store import Store
+from bot.store import Store
 
 SAMPLES = Path(__file__).resolve().parents[1] / "bot" / "samples"
 ADMIN = 501
@@ -130,7 +130,7 @@ class Bot:
         assert self.proc is None
         self.proc = BotProcess(self.tmp_path, env_for(self.db, self.fake)).start()
         self.starts += 1
-        self.fake.wait_for("setMyCommands", count=self.starts, timeout=30)
+        self.fake.wait_for(default_menu_set, count=self.starts, timeout=30)
         return self.proc
 
     def stop(self) -> None:

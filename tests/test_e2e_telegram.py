@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from bot_process import TOKEN, BotProcess
 from corpus import write_lighthouse
-from fake_telegram import FakeTelegram
+from fake_telegram import FakeTelegram, default_menu_set, parse_html
 
 from bot.chat.commands import COMMANDS
 from bot.chat.views import refresh_dirty
 from bot.sources.ingest import ingest_paths
-from bot.store.store import Store
+from bot.store import Store
 
 SAMPLES = Path(__file__).resolve().parents[1] / "bot" / "samples"
 ADMIN = 501
@@ -43,7 +43,7 @@ def bot(tmp_path: Path, bot_db: Path, fake_telegram: FakeTelegram) -> Iterator[B
     }
     proc = BotProcess(tmp_path, env).start()
     try:
-        fake_telegram.wait_for("setMyCommands", timeout=30)
+        fake_telegram.wait_for(default_menu_set, timeout=30)
         yield proc
     finally:
         code = proc.stop()
@@ -74,12 +74,20 @@ def last_bot_message_id(fake: FakeTelegram, chat_id: int) -> int:
 def button_data(msg: dict[str, object]) -> list[str]:
     markup = msg.get("reply_markup") or {}
     assert isinstance(markup, dict)
-    return [b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row]
+    return [
+        b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row if "callback_data" in b
+    ]
 
 
 def test_start_help_and_registered_commands(bot: BotProcess, fake_telegram: FakeTelegram) -> None:
-    registered = fake_telegram.calls_of("setMyCommands")[0]["params"]["commands"]
-    assert {c["command"] for c in registered} == {c.name for c in COMMANDS if not c.admin}
+    calls = fake_telegram.calls_of("setMyCommands")
+    by_scope = {str(c["params"].get("scope", {}).get("type", "default")): c["params"] for c in calls}
+    everyone = {c["command"] for c in by_scope["default"]["commands"]}
+    assert everyone == {c.name for c in COMMANDS if not c.admin}
+    # The admin's own chat lists the admin commands too (BotCommandScopeChat).
+    admin_menu = by_scope["chat"]
+    assert admin_menu["scope"]["chat_id"] == ADMIN
+    assert {c["command"] for c in admin_menu["commands"]} == {c.name for c in COMMANDS}
     [start] = ask(fake_telegram, "/start")
     assert "stories" in str(start["text"])
     [help_] = ask(fake_telegram, "/help")
@@ -175,16 +183,53 @@ def big_story_db(bot_db: Path, tmp_path: Path) -> Path:
     return bot_db
 
 
-def test_long_reply_is_split_into_valid_pieces(
+def press(fake: FakeTelegram, chat_id: int, message_id: int, data: str) -> dict[str, object]:
+    """Press a button on a message and wait for the edit it causes."""
+    before = len(fake.calls_of("editMessageText"))
+    fake.push_callback(chat_id, message_id, data, user_id=chat_id)
+    fake.wait_for(lambda c: len(fake.calls_of("editMessageText")) > before, timeout=20)
+    edit = fake.calls_of("editMessageText")[before]
+    assert edit["params"]["message_id"] == message_id
+    return dict(edit["params"])
+
+
+def test_long_view_is_paged_in_place_and_back_returns_to_the_list(
     big_story_db: Path, bot: BotProcess, fake_telegram: FakeTelegram
 ) -> None:
-    pieces = ask(fake_telegram, "/sources lighthouse keepers")
-    assert len(pieces) >= 2
-    for p in pieces:
-        text = str(p["text"])
-        assert len(text) <= 4096
-        assert text.count("<b>") == text.count("</b>") and text.count("<a ") == text.count("</a>")
-    assert "reply_markup" in pieces[-1] and "reply_markup" not in pieces[0]
+    [page1] = ask(fake_telegram, "/sources lighthouse keepers")  # one message, never a spill
+    text = str(page1["text"])
+    assert len(text) <= 4096 and "Page 1 of" in text
+    pages = int(re.search(r"Page 1 of (\d+)", text).group(1))  # type: ignore[union-attr]
+    assert pages >= 2
+    nav = [d for d in button_data(page1) if "|p" in d]
+    assert any(d.endswith("|p2") for d in nav)
+    mid = last_bot_message_id(fake_telegram, USER)
+    sent_before = len(fake_telegram.sent_messages(USER))
+    page2 = press(fake_telegram, USER, mid, next(d for d in nav if d.endswith("|p2")))
+    assert "Page 2 of" in page2["text"] and len(parse_html(page2["text"])) <= 4096
+    html = str(page2["text"])
+    assert html.count("<b>") == html.count("</b>") and html.count("<a ") == html.count("</a>")
+    markup = page2["reply_markup"]
+    datas = [b.get("callback_data", "") for row in markup["inline_keyboard"] for b in row]  # type: ignore[index]
+    assert any(d.endswith("|p1") for d in datas)  # Prev
+    back1 = press(fake_telegram, USER, mid, next(d for d in datas if d.endswith("|p1")))
+    assert "Page 1 of" in back1["text"]
+    assert len(fake_telegram.sent_messages(USER)) == sent_before  # every press edited in place
+
+    # A story opened from /stories gets a Back button that restores the list.
+    [stories] = ask(fake_telegram, "/stories")
+    list_id = last_bot_message_id(fake_telegram, USER)
+    first = next(d for d in button_data(stories) if d.startswith("/brief "))
+    opened = press(fake_telegram, USER, list_id, first)
+    rows = opened["reply_markup"]["inline_keyboard"]  # type: ignore[index]
+    assert any(b.get("callback_data") == "/back" for row in rows for b in row)
+    # Switching views keeps the way back.
+    quotes = press(fake_telegram, USER, list_id, first.replace("/brief", "/quotes"))
+    qrows = quotes["reply_markup"]["inline_keyboard"]  # type: ignore[index]
+    assert any(b.get("callback_data") == "/back" for row in qrows for b in row)
+    restored = press(fake_telegram, USER, list_id, "/back")
+    assert "Latest stories" in parse_html(str(restored["text"]))
+    assert first in [b.get("callback_data") for row in restored["reply_markup"]["inline_keyboard"] for b in row]  # type: ignore[index]
 
 
 def test_429_is_waited_out_and_retried(bot: BotProcess, fake_telegram: FakeTelegram) -> None:
@@ -212,7 +257,7 @@ def test_sigterm_stops_quickly(tmp_path: Path, sample_db: Path, fake_telegram: F
     proc = BotProcess(
         tmp_path, {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE": fake_telegram.base_url, "BRIEFBOT_DB": str(db)}
     ).start()
-    fake_telegram.wait_for("setMyCommands", timeout=30)
+    fake_telegram.wait_for(default_menu_set, timeout=30)
     t0 = time.monotonic()
     code = proc.stop(timeout=10)
     assert code == 0 and time.monotonic() - t0 < 10, proc.log[-3000:]

@@ -111,6 +111,6 @@ def to_plain(reply: Reply) -> str:
         paras.append("\n".join(lines))
     text = "\n\n".join(paras)
     if reply.buttons:
-        labels = "  ".join(f"[{b.text}: {b.data}]" for row in reply.buttons for b in row)
+        labels = "  ".join(f"[{b.text}: {b.url or b.data}]" for row in reply.buttons for b in row)
         text += "\n\n" + labels
     return text

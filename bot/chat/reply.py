@@ -24,10 +24,11 @@ Line = tuple[Span, ...]
 
 @dataclass(frozen=True)
 class Button:
-    """An inline button: its label and the callback data it sends back."""
+    """An inline button: its label and the callback data it sends back (or a URL it opens)."""
 
     text: str
     data: str
+    url: str = ""
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,22 @@
 """Daily digests: what goes in one, when it is due, and exactly-once delivery through a sent-log.
 
-Framework-free: the Telegram layer passes a ``send`` coroutine and schedules ``deliver`` calls.
+Framework-free: the Telegram layer passes a ``send`` coroutine (and a ``gate`` that paces sends)
+and schedules ``deliver`` calls.
+
+Exactly once: a chat's (chat, day) row is claimed immediately before its send call, inside the
+gate, so a crash can only catch the one digest whose request is in flight. Definite failures
+(the server answered 5xx or 429 past its retries, or the request never left) are retried with
+backoff the same day; an ambiguous outcome (timeout or dropped connection after the request was
+written) counts as sent, because sending again could deliver it twice.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
@@ -31,7 +41,15 @@ class ChatGone(Exception):
 
 
 class SendFailed(Exception):
-    """Telegram refused the message for a reason that retrying later may fix."""
+    """Definitely not delivered, and retrying later may work (5xx, 429 past retries, no connection)."""
+
+
+class SendAmbiguous(Exception):
+    """The request left but no answer came back (timeout, dropped connection): maybe delivered."""
+
+
+# Backoff between attempts of one digest on one day (seconds); attempts stop when the day ends.
+RETRY_DELAYS: tuple[float, ...] = (10.0, 60.0, 300.0, 1800.0, 3600.0)
 
 
 @dataclass(frozen=True)
@@ -129,50 +147,146 @@ async def build_digest(commands: Commands, chat_id: int, zone: str, n: int) -> B
 
 
 Send = Callable[[int, Reply], Awaitable[None]]
+Gate = Callable[[], AbstractAsyncContextManager[object]]
+
+
+def _no_gate() -> AbstractAsyncContextManager[object]:
+    return contextlib.nullcontext()
 
 
 async def deliver(
-    commands: Commands, chat_id: int, zone: str, n: int, send: Send, *, empty_note: bool
+    commands: Commands,
+    chat_id: int,
+    zone: str,
+    n: int,
+    send: Send,
+    *,
+    empty_note: bool,
+    gate: Gate = _no_gate,
+    retry_delays: Sequence[float] = (),
 ) -> str:
     """Send a chat's digest for its current local day at most once; returns the logged status.
 
-    The (chat, day) row is claimed before sending and marked after, so a restart never sends a
-    day's digest twice. A chat that blocked the bot is unsubscribed.
+    Inside ``gate`` (the pacer: at most one digest in flight), the (chat, day) row is claimed
+    right before the send call and marked right after, so a restart never sends a day's digest
+    twice. A chat that blocked the bot is unsubscribed. A definite failure is retried after each
+    of ``retry_delays`` while the local day lasts; an ambiguous one is logged and counts as sent.
     """
     store = commands.store
     day = local_day(commands.clock(), zone).isoformat()
-    built = await build_digest(commands, chat_id, zone, n)
-    if not store.claim_digest(chat_id, day, [i.story_id for i in built.items]):
-        return store.digest_status(chat_id, day) or "sent"
+    delays = list(retry_delays)
+    while True:
+        status = store.digest_status(chat_id, day)
+        if status not in (None, "failed"):
+            return status or "sent"
+        built = await build_digest(commands, chat_id, zone, n)
+        reply = built.reply if built.items else Reply(paragraphs=(para(line(EMPTY_NOTE)),))
+        wanted = bool(built.items) or empty_note
+        items = [(i.story_id, i.article_count) for i in built.items]
+        async with gate() if wanted else contextlib.nullcontext():
+            if not store.claim_digest(chat_id, day, [i.story_id for i in built.items]):
+                return store.digest_status(chat_id, day) or "sent"
+            status = await _send_once(
+                commands, chat_id, day, reply if wanted else None, send, items
+            )
+        if status != "retry":
+            return status
+        if not delays or local_day(commands.clock(), zone).isoformat() != day:
+            return "failed"
+        await asyncio.sleep(delays.pop(0))
+        if local_day(commands.clock(), zone).isoformat() != day:
+            return "failed"
+
+
+async def _send_once(
+    commands: Commands,
+    chat_id: int,
+    day: str,
+    reply: Reply | None,
+    send: Send,
+    items: list[tuple[int, int]],
+) -> str:
+    """One claimed attempt: send (unless there is nothing to send) and log the outcome."""
+    store = commands.store
     try:
-        if built.items:
-            await send(chat_id, built.reply)
-        elif empty_note:
-            await send(chat_id, Reply(paragraphs=(para(line(EMPTY_NOTE)),)))
+        if reply is not None:
+            await send(chat_id, reply)
     except ChatGone as exc:
         store.finish_digest(chat_id, day, "failed", [], error=f"chat gone: {exc}")
         store.unsubscribe(chat_id)
         log.info("chat %s blocked the bot: unsubscribed", chat_id)
         return "unsubscribed"
+    except SendAmbiguous as exc:
+        # Maybe delivered: sending again could duplicate it, so it counts as sent.
+        store.finish_digest(chat_id, day, "sent", items, error=f"ambiguous: {exc}"[:200])
+        log.warning("digest for chat %s: outcome unknown (%s); counted as sent", chat_id, exc)
+        return "sent"
+    except SendFailed as exc:
+        store.finish_digest(chat_id, day, "failed", [], error=str(exc)[:200])
+        log.warning("digest for chat %s failed, will retry: %s", chat_id, exc)
+        return "retry"
     except Exception as exc:
         store.finish_digest(chat_id, day, "failed", [], error=str(exc)[:200])
         log.warning("digest for chat %s failed: %s", chat_id, exc)
         return "failed"
-    status = "sent" if built.items else "empty"
-    store.finish_digest(chat_id, day, status, [(i.story_id, i.article_count) for i in built.items])
+    status = "sent" if items else "empty"
+    store.finish_digest(chat_id, day, status, items)
     return status
 
 
-async def catch_up(commands: Commands, send: Send, *, empty_note: bool) -> dict[int, str]:
-    """On start: send every digest whose time has passed today and that was never attempted."""
-    out: dict[int, str] = {}
+def catch_up_due(now: datetime, at: time, zone: str, since: datetime | None) -> bool:
+    """True when today's digest time has passed and the subscription existed before it.
+
+    A chat that subscribed (or changed its time) after that day's time had passed starts the
+    next day: its first digest is never a "missed" one.
+    """
+    if not is_due(now, at, zone):
+        return False
+    return since is None or since < due_at(local_day(now, zone), at, zone)
+
+
+def _subscribed_since(store: object, chat_id: int) -> datetime | None:
+    """When the chat's subscription (time) was last set; None if the store does not know."""
+    since = getattr(store, "subscribed_since", None)
+    return since(chat_id) if since is not None else None
+
+
+async def catch_up(
+    commands: Commands,
+    send: Send,
+    *,
+    empty_note: bool,
+    gate: Gate = _no_gate,
+    retry_delays: Sequence[float] = (),
+) -> dict[int, str]:
+    """On start: send every digest whose time has passed today and that was never attempted.
+
+    The chats go through ``deliver`` together (the gate paces them), so one chat waiting to retry
+    does not hold up the others.
+    """
     now = commands.clock()
-    for chat_id, at, zone, n in commands.store.subscriptions():
+    store = commands.store
+    due: list[tuple[int, str, int]] = []
+    for chat_id, at, zone, n in store.subscriptions():
         hh, mm = (int(x) for x in at.split(":"))
         day = local_day(now, zone).isoformat()
-        if is_due(now, time(hh, mm), zone) and commands.store.digest_status(chat_id, day) in (
-            None,
-            "failed",
-        ):
-            out[chat_id] = await deliver(commands, chat_id, zone, n, send, empty_note=empty_note)
-    return out
+        if not catch_up_due(now, time(hh, mm), zone, _subscribed_since(store, chat_id)):
+            continue
+        if store.digest_status(chat_id, day) in (None, "failed"):
+            due.append((chat_id, zone, n))
+    statuses = await asyncio.gather(
+        *(
+            deliver(
+                commands,
+                chat_id,
+                zone,
+                n,
+                send,
+                empty_note=empty_note,
+                gate=gate,
+                retry_delays=retry_delays,
+            )
+            for chat_id, zone, n in due
+        )
+    )
+    return {chat_id: status for (chat_id, _, _), status in zip(due, statuses, strict=True)}

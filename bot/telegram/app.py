@@ -1,26 +1,28 @@
-"""The PTB Application: thin handlers over the command layer, one error handler, scheduled jobs.
+"""The PTB Application: wiring (bot, defaults, handlers, jobs, command menus) and `briefbot run`.
 
-Everything is wired in ``build_application``; nothing registers itself on import.
+Everything is wired in ``build_application``; nothing registers itself on import. The token is a
+secret: it is never printed, and every log record (tracebacks included) is redacted.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import copy
 import logging
 import secrets
+import sys
+import traceback
 import warnings
 from collections.abc import Sequence
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
 from telegram._utils.types import JSONDict
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import Forbidden, InvalidToken, NetworkError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -28,6 +30,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
+    Defaults,
     ExtBot,
     MessageHandler,
     filters,
@@ -35,320 +38,20 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.chat.commands import COMMANDS, Caller, Commands
-from bot.chat.render import to_html
-from bot.chat.reply import Reply
+from bot.chat.commands import COMMANDS
 from bot.config import Settings
-from bot.digest import digest
-from bot.sources.ingest import MAX_FILE_BYTES
-from bot.sources.live import fetch_doc, poll_round
-from bot.store.store import Store
-from summarizer.models import CleanDoc
+from bot.store import Store
+from bot.telegram import handlers, jobs
+from bot.telegram.runtime import BotContext, BotRuntime
 
 log = logging.getLogger(__name__)
 
 RATE_LIMIT_RETRIES = 5
+BAD_TOKEN = "Telegram rejected the bot token: check TELEGRAM_BOT_TOKEN"
+CONTEXT_TYPES = ContextTypes(context=BotContext)
 
 
-def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
-    """Inline keyboard of a reply's buttons (callback data is the command they run)."""
-    if not reply.buttons:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(b.text, callback_data=b.data[:64]) for b in row]
-            for row in reply.buttons
-        ]
-    )
-
-
-DIGEST_RATE = 28.0  # digest messages per second: under Telegram's ~30/s, room left for replies
-
-
-class Pacer:
-    """Spaces calls evenly (no bursts): a fan-out of digests never trips flood control in bunches.
-
-    PTB's limiter lets a full second's worth through at once and, after a 429, releases the
-    waiting retries together; evenly spaced digests avoid both.
-    """
-
-    def __init__(self, per_second: float) -> None:
-        self.interval = 1.0 / per_second
-        self._next = 0.0
-        self._lock = asyncio.Lock()
-
-    async def wait(self) -> None:
-        """Return when the next evenly spaced slot has come."""
-        async with self._lock:
-            loop = asyncio.get_running_loop()
-            delay = self._next - loop.time()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            self._next = max(loop.time(), self._next) + self.interval
-
-
-class BotRuntime:
-    """The state handlers share: store, command layer, settings."""
-
-    def __init__(self, settings: Settings, store: Store) -> None:
-        self.settings = settings
-        self.store = store
-        self.digest_pacer = Pacer(DIGEST_RATE)
-
-        async def fetcher(url: str) -> CleanDoc:
-            return await fetch_doc(url, settings)
-
-        self.commands = Commands(store, settings, fetcher=fetcher)
-
-    def caller(self, update: Update) -> Caller:
-        """Who sent an update."""
-        user = update.effective_user
-        chat = update.effective_chat
-        uid = user.id if user else None
-        return Caller(
-            chat_id=chat.id if chat else 0,
-            user_id=uid,
-            is_admin=uid is not None and uid in self.settings.admins,
-        )
-
-    def allowed(self, update: Update) -> bool:
-        """False when an allow-list is set and this chat is not on it (admins always pass)."""
-        if not self.settings.allowed_chats:
-            return True
-        c = self.caller(update)
-        return c.chat_id in self.settings.allowed_chats or c.is_admin
-
-    # -- sending --
-
-    async def send(
-        self, app: Application, chat_id: int, reply: Reply, pacer: Pacer | None = None
-    ) -> None:
-        """Send a reply as one or more HTML messages; buttons go on the last one."""
-        chunks = to_html(reply)
-        for i, chunk in enumerate(chunks):
-            if pacer is not None:
-                await pacer.wait()
-            await app.bot.send_message(
-                chat_id,
-                chunk,
-                parse_mode=ParseMode.HTML,
-                reply_markup=keyboard(reply) if i == len(chunks) - 1 else None,
-                disable_web_page_preview=True,
-            )
-
-    async def send_digest(self, app: Application, chat_id: int, reply: Reply) -> None:
-        """Send a digest (paced); a blocked or vanished chat becomes ChatGone."""
-        try:
-            await self.send(app, chat_id, reply, self.digest_pacer)
-        except Forbidden as exc:
-            raise digest.ChatGone(str(exc)) from exc
-        except BadRequest as exc:
-            if "chat not found" in str(exc).lower():
-                raise digest.ChatGone(str(exc)) from exc
-            raise
-
-
-# --- handlers ------------------------------------------------------------------------------------
-
-
-def _runtime(context: ContextTypes.DEFAULT_TYPE) -> BotRuntime:
-    rt = context.application.bot_data["runtime"]
-    assert isinstance(rt, BotRuntime)
-    return rt
-
-
-async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Any chat command: run it through the command layer and answer."""
-    rt = _runtime(context)
-    msg = update.effective_message
-    if msg is None or not msg.text:
-        return
-    if not rt.allowed(update):
-        await msg.reply_text("Sorry, this is a private bot.")
-        return
-    caller = rt.caller(update)
-    reply = await rt.commands.handle(msg.text, caller)
-    if reply.paragraphs:
-        await rt.send(context.application, caller.chat_id, reply)
-    name = msg.text.split()[0].split("@")[0].lstrip("/").lower()
-    if name in ("subscribe", "unsubscribe"):
-        schedule_chat(context.application, caller.chat_id)
-
-
-async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """An inline button: run its command and edit the same message in place."""
-    rt = _runtime(context)
-    query = update.callback_query
-    if query is None:
-        return
-    await query.answer()
-    if not query.data or not query.data.startswith("/") or not rt.allowed(update):
-        return
-    caller = rt.caller(update)
-    reply = await rt.commands.handle(query.data, caller)
-    if not reply.paragraphs:
-        return
-    chunks = to_html(reply)
-    message = query.message
-    if message is None or not hasattr(message, "edit_text") or len(chunks) > 1:
-        await rt.send(context.application, caller.chat_id, reply)
-        return
-    try:
-        await message.edit_text(
-            chunks[0],
-            parse_mode=ParseMode.HTML,
-            reply_markup=keyboard(reply),
-            disable_web_page_preview=True,
-        )
-    except BadRequest as exc:
-        if "not modified" not in str(exc).lower():
-            raise
-
-
-async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A file sent to the bot: admins' .txt/.md/.html files are ingested."""
-    rt = _runtime(context)
-    msg = update.effective_message
-    if msg is None or msg.document is None:
-        return
-    caller = rt.caller(update)
-    if not caller.is_admin:
-        await msg.reply_text("Sorry, only the bot's admins can add articles.")
-        return
-    doc = msg.document
-    name = doc.file_name or "upload.txt"
-    if doc.file_size and doc.file_size > MAX_FILE_BYTES:
-        await msg.reply_text(f"“{name}” is too large (limit {MAX_FILE_BYTES // 1_048_576} MB).")
-        return
-    file = await doc.get_file()
-    data = bytes(await file.download_as_bytearray())
-    reply = await rt.commands.ingest_upload(name, data, caller)
-    await rt.send(context.application, caller.chat_id, reply)
-
-
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The one error handler: log, and tell the user something went wrong."""
-    log.error("update failed: %s", context.error, exc_info=context.error)
-    if isinstance(update, Update) and update.effective_chat is not None:
-        with contextlib.suppress(TelegramError):
-            await context.bot.send_message(
-                update.effective_chat.id, "Sorry, something went wrong. Please try again."
-            )
-
-
-# --- jobs ----------------------------------------------------------------------------------------
-
-
-async def digest_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Send one chat's daily digest (exactly once per local day, see bot.digest.digest)."""
-    rt = _runtime(context)
-    job = context.job
-    if job is None or job.chat_id is None:
-        return
-    chat_id = job.chat_id
-    sub = rt.store.subscription(chat_id)
-    if sub is None:
-        return
-    app = context.application
-
-    async def send(cid: int, reply: Reply) -> None:
-        await rt.send_digest(app, cid, reply)
-
-    status = await digest.deliver(
-        rt.commands, chat_id, sub[1], sub[2], send, empty_note=rt.settings.digest_empty_note
-    )
-    log.info("digest for chat %s: %s", chat_id, status)
-    if status == "unsubscribed":
-        job.schedule_removal()
-
-
-async def catch_up_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """At start: send digests that were missed while the bot was down (same local day only)."""
-    rt = _runtime(context)
-    app = context.application
-
-    async def send(cid: int, reply: Reply) -> None:
-        await rt.send_digest(app, cid, reply)
-
-    done = await digest.catch_up(rt.commands, send, empty_note=rt.settings.digest_empty_note)
-    if done:
-        log.info("caught up %d digests", len(done))
-        for chat_id, status in done.items():
-            if status == "unsubscribed":
-                schedule_chat(app, chat_id)
-
-
-async def refresh_stories(rt: BotRuntime) -> int:
-    """Compute the missing cached views (each off the event loop, via the command layer)."""
-    dirty = rt.store.dirty_stories()
-    for sid in dirty:
-        with contextlib.suppress(LookupError):  # a story emptied meanwhile
-            await rt.commands.story_views(sid)
-    return len(dirty)
-
-
-async def refresh_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """At start: fill in briefings that were never computed (e.g. after `briefbot ingest`)."""
-    n = await refresh_stories(_runtime(context))
-    if n:
-        log.info("computed %d story briefings", n)
-
-
-async def poll_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """One feed polling round, then refresh the changed stories off the event loop."""
-    rt = _runtime(context)
-    result = await poll_round(rt.store, rt.settings)
-    if result.report.ingested:
-        await refresh_stories(rt)
-    log.info(
-        "poll: %d/%d feeds, %d new articles, %d errors",
-        result.polled,
-        result.feeds,
-        len(result.report.ingested),
-        len(result.feed_errors) + len(result.report.errors),
-    )
-
-
-def schedule_chat(app: Application, chat_id: int) -> None:
-    """(Re)schedule a chat's daily digest job from its subscription in SQLite."""
-    jq = app.job_queue
-    if jq is None:
-        return
-    name = f"digest:{chat_id}"
-    for job in jq.get_jobs_by_name(name):
-        job.schedule_removal()
-    rt = app.bot_data["runtime"]
-    sub = rt.store.subscription(chat_id)
-    if sub is None:
-        return
-    hh, mm = (int(x) for x in sub[0].split(":"))
-    jq.run_daily(digest_job, time=time(hh, mm, tzinfo=ZoneInfo(sub[1])), chat_id=chat_id, name=name)
-
-
-async def post_init(app: Application) -> None:
-    """At start: register the command list, schedule digests, catch up, start feed polling."""
-    rt: BotRuntime = app.bot_data["runtime"]
-    rt.commands.bot_username = app.bot.username or ""
-    await app.bot.set_my_commands(
-        [BotCommand(c.name, c.description[:256]) for c in COMMANDS if not c.admin]
-    )
-    for chat_id, *_ in rt.store.subscriptions():
-        schedule_chat(app, chat_id)
-    jq = app.job_queue
-    if jq is not None:
-        jq.run_once(refresh_job, when=0, name="refresh")
-        jq.run_once(catch_up_job, when=0.5, name="catch-up")
-        # Always scheduled: a feed added later with /feeds add is polled without a restart.
-        jq.run_repeating(
-            poll_job,
-            interval=timedelta(minutes=rt.settings.feed_interval_minutes),
-            first=5.0,
-            name="poll",
-        )
-    log.info("briefbot is running as @%s", rt.commands.bot_username)
-
-
-class TolerantBot(ExtBot[int]):
+class TolerantBot(ExtBot[Any]):
     """An ExtBot that survives malformed updates.
 
     PTB parses a getUpdates batch in one go; one update it cannot parse makes the whole batch fail
@@ -373,8 +76,56 @@ class TolerantBot(ExtBot[int]):
         return clean
 
 
-def build_application(settings: Settings, store: Store) -> Application:
-    """Wire the bot: the tolerant rate-limited bot, handlers, error handler, runtime state."""
+async def set_command_menus(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Everyone sees the user commands; each admin's private chat also lists the admin ones."""
+    rt: BotRuntime = app.bot_data["runtime"]
+    everyone = [BotCommand(c.name, c.description[:256]) for c in COMMANDS if not c.admin]
+    admin = [BotCommand(c.name, c.description[:256]) for c in COMMANDS]
+    for admin_id in sorted(rt.settings.admins):
+        try:
+            await app.bot.set_my_commands(admin, scope=BotCommandScopeChat(admin_id))
+        except (Forbidden, NetworkError) as exc:  # an admin who never opened the bot
+            log.warning("no admin command menu for %s: %s", admin_id, exc)
+    # The default menu last: its call marks "start-up done" for anyone watching.
+    await app.bot.set_my_commands(everyone)
+
+
+async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """At start: command menus, digests scheduled, catch-up, feed polling."""
+    rt: BotRuntime = app.bot_data["runtime"]
+    rt.commands.bot_username = app.bot.username or ""
+    for chat_id, *_ in rt.store.subscriptions():
+        jobs.schedule_chat(app, chat_id)
+    jq = app.job_queue
+    if jq is not None:
+        jq.run_once(jobs.refresh_job, when=0, name="refresh")
+        jq.run_once(jobs.catch_up_job, when=0.5, name="catch-up")
+        # Always scheduled: a feed added later with /feeds add is polled without a restart.
+        jq.run_repeating(
+            jobs.poll_job,
+            interval=timedelta(minutes=rt.settings.feed_interval_minutes),
+            first=5.0,
+            name="poll",
+        )
+    await set_command_menus(app)
+    log.info("briefbot is running as @%s", rt.commands.bot_username)
+
+
+async def post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Close the writer thread's connection."""
+    rt: BotRuntime = app.bot_data["runtime"]
+    rt.writer.close()
+
+
+def build_application(
+    settings: Settings, store: Store
+) -> Application[Any, Any, Any, Any, Any, Any]:
+    """Wire the bot: rate-limited tolerant bot, HTML defaults, concurrent handlers, runtime state."""
+    defaults = Defaults(
+        parse_mode=ParseMode.HTML,
+        link_preview_options=LinkPreviewOptions(is_disabled=True),
+        tzinfo=ZoneInfo(settings.digest_zone),
+    )
     bot = TolerantBot(
         token=settings.token,
         base_url=settings.api_base or "https://api.telegram.org/bot",
@@ -382,32 +133,55 @@ def build_application(settings: Settings, store: Store) -> Application:
         request=HTTPXRequest(connection_pool_size=64),
         get_updates_request=HTTPXRequest(connection_pool_size=1),
         rate_limiter=AIORateLimiter(max_retries=RATE_LIMIT_RETRIES),
+        defaults=defaults,
     )
-    app = ApplicationBuilder().bot(bot).post_init(post_init).build()
+    app = (
+        ApplicationBuilder()
+        .bot(bot)
+        .context_types(CONTEXT_TYPES)
+        .concurrent_updates(True)
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
     app.bot_data["runtime"] = BotRuntime(settings, store)
-    for spec in COMMANDS:
-        app.add_handler(CommandHandler(spec.name, on_command))
-    app.add_handler(CallbackQueryHandler(on_callback))
-    app.add_handler(MessageHandler(filters.Document.ALL, on_document))
-    # Commands we do not have get the command layer's hint, never silence.
-    app.add_handler(MessageHandler(filters.COMMAND, on_command))
-    app.add_error_handler(on_error)
+    messages = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
+    app.add_handler(CommandHandler([c.name for c in COMMANDS], handlers.on_command, messages))
+    app.add_handler(CallbackQueryHandler(handlers.on_callback))
+    app.add_handler(MessageHandler(filters.Document.ALL & messages, handlers.on_document))
+    # Commands we do not have: a hint in private chats; ignored in groups unless addressed to us.
+    app.add_handler(MessageHandler(filters.COMMAND & messages, handlers.on_command))
+    app.add_handler(
+        MessageHandler(
+            filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE,
+            handlers.on_text,
+        )
+    )
+    app.add_error_handler(handlers.on_error)
     return app
 
 
 class TokenFilter(logging.Filter):
-    """Redacts the bot token from every log record (URLs in library messages carry it)."""
+    """Redacts the bot token from every log record, its traceback included."""
 
     def __init__(self, token: str) -> None:
         super().__init__()
         self.token = token
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if self.token:
-            msg = record.getMessage()
-            if self.token in msg:
-                record.msg = msg.replace(self.token, "<token>")
-                record.args = ()
+        """Rewrite the record without the token (always keeps it)."""
+        if not self.token:
+            return True
+        msg = record.getMessage()
+        if self.token in msg:
+            record.msg = msg.replace(self.token, "<token>")
+            record.args = ()
+        if record.exc_info and record.exc_info[1] is not None:
+            text = "".join(traceback.format_exception(*record.exc_info))
+            record.exc_text = text.rstrip("\n").replace(self.token, "<token>")
+            record.exc_info = None
+        elif record.exc_text and self.token in record.exc_text:
+            record.exc_text = record.exc_text.replace(self.token, "<token>")
         return True
 
 
@@ -415,6 +189,38 @@ def install_token_filter(token: str) -> None:
     """Attach the redacting filter to every root handler."""
     for handler in logging.getLogger().handlers:
         handler.addFilter(TokenFilter(token))
+
+
+def _start_failure(exc: BaseException, settings: Settings) -> str | None:
+    """The one line for a start-up failure we can explain (None: not one of those)."""
+    for e in (exc, exc.__cause__, exc.__context__):
+        if isinstance(e, InvalidToken):
+            return BAD_TOKEN
+        if isinstance(e, NetworkError):
+            host = urlsplit(settings.api_base or "https://api.telegram.org").netloc
+            return (
+                f"Cannot reach the Telegram Bot API at {host}: check the network and "
+                "TELEGRAM_API_BASE (the token could not be checked)"
+            )
+    return None
+
+
+async def check_token(settings: Settings) -> str | None:
+    """Ask Telegram who we are before starting; the one-line reason if that fails, else None.
+
+    PTB's own start-up logs a rejected token as an error with a traceback; asking first keeps
+    the most common first mistake to one clear line.
+    """
+    bot = Bot(
+        settings.token,
+        base_url=settings.api_base or "https://api.telegram.org/bot",
+        base_file_url=settings.file_base or "https://api.telegram.org/file/bot",
+    )
+    try:
+        async with bot:
+            return None
+    except (InvalidToken, NetworkError) as exc:
+        return _start_failure(exc, settings)
 
 
 def run_bot(
@@ -433,6 +239,10 @@ def run_bot(
     install_token_filter(settings.token)
     # PTB 22 warns about its retry_after type on every 429; the rate limiter handles both types.
     warnings.filterwarnings("ignore", category=PTBDeprecationWarning)
+    problem = asyncio.run(check_token(settings))
+    if problem:
+        print(f"briefbot: {problem}", file=sys.stderr)
+        return 3
     store = Store(db_path)
     app = build_application(settings, store)
     try:
@@ -450,6 +260,10 @@ def run_bot(
             )
         else:
             app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+    except (InvalidToken, NetworkError) as exc:
+        line = _start_failure(exc, settings) or BAD_TOKEN
+        print(f"briefbot: {line}", file=sys.stderr)
+        return 3
     except RuntimeError as exc:
         # A SIGINT/SIGTERM during PTB's start-up stops the loop before initialisation finishes.
         if "Event loop stopped" not in str(exc):
