@@ -20,7 +20,7 @@ from bot.chat.views import compute_views, load_inputs, save_views
 from bot.config import ConfigError, Settings, parse_hhmm, parse_zone
 from bot.digest import digest
 from bot.sources.ingest import KINDS, MAX_FILE_BYTES, parse_bytes, save_article
-from bot.store.store import Store
+from bot.store import Store
 from summarizer.errors import InputError
 from summarizer.models import Briefing, CleanDoc, Story, StoryQuote
 from summarizer.stories.toplist import rank_stories
@@ -28,6 +28,8 @@ from summarizer.stories.toplist import rank_stories
 log = logging.getLogger(__name__)
 
 Fetcher = Callable[[str], Awaitable[CleanDoc]]
+# Every article behind a URL: one for a page, one per entry for a feed (errors as strings).
+FetchMany = Callable[[str], Awaitable[list[tuple[str, CleanDoc] | str]]]
 PAGE_SIZE = 8
 
 
@@ -92,6 +94,7 @@ class Commands:
         self.settings = settings
         self.clock = clock
         self.fetcher = fetcher
+        self.fetch_many: FetchMany | None = None
         self.bot_username = bot_username
 
     # -- dispatch --
@@ -323,6 +326,14 @@ class Commands:
         url = args.strip()
         if not re.match(r"https?://\S+$", url):
             return simple(usage(_BY_NAME["add"]))
+        if self.fetch_many is not None:
+            try:
+                found = await self.fetch_many(url)
+            except InputError as exc:
+                return simple(f"Could not add {url}: {exc}")
+            if len(found) == 1 and not isinstance(found[0], str):
+                return await self.save_and_describe(found[0][1], url)
+            return await self.save_feed_entries(url, found)
         if self.fetcher is None:
             return simple("Fetching URLs is not available here.")
         try:
@@ -330,6 +341,34 @@ class Commands:
         except InputError as exc:
             return simple(f"Could not add {url}: {exc}")
         return await self.save_and_describe(doc, url)
+
+    async def save_feed_entries(self, url: str, found: list[tuple[str, CleanDoc] | str]) -> Reply:
+        """Store every entry of a feed (/add FEED_URL) and describe them in one reply."""
+        added, known, errors, story_ids = 0, 0, [e for e in found if isinstance(e, str)], []
+        for item in found:
+            if isinstance(item, str):
+                continue
+            try:
+                result = save_article(self.store, item[1], item[0])
+            except InputError as exc:
+                errors.append(f"{item[0]}: {exc}")
+                continue
+            known += 1 if result.duplicate_of else 0
+            added += 0 if result.duplicate_of else 1
+            if result.story_id and result.story_id not in story_ids:
+                story_ids.append(result.story_id)
+        for sid in story_ids:
+            await self.story_views(sid)
+        stories = [s for sid in story_ids if (s := self.store.story(sid))]
+        summary = (
+            f"Feed {url}: {added} new article{'s' if added != 1 else ''}, {known} already known, "
+            f"{len(errors)} failed; {len(stories)} stor{'y' if len(stories) == 1 else 'ies'}."
+        )
+        if not stories:
+            return simple(summary, *errors[:3])
+        reply = pages.story_list_reply(summary, stories[:PAGE_SIZE], self.clock())
+        data = {**reply.data, "added": added, "known": known, "errors": errors}
+        return Reply(paragraphs=reply.paragraphs, buttons=reply.buttons, data=data)
 
     async def ingest_upload(self, name: str, data: bytes, caller: Caller) -> Reply:
         """Ingest a document sent to the bot (.txt, .md, .html)."""
@@ -387,8 +426,8 @@ class Commands:
                 return simple("No feeds yet. /feeds add URL adds one.")
             lines = [line(bold("Feeds"))]
             for f in feeds:
-                state = f" — failing: {f['last_error']}" if f["failures"] else ""
-                lines.append(line(text(f"{f['id']}. {f['url']}"), italic(state)))
+                state = f" — failing: {f.last_error}" if f.failures else ""
+                lines.append(line(text(f"{f.id}. {f.url}"), italic(state)))
             lines.append(line(italic("/feeds remove N removes one.")))
             return Reply(paragraphs=(tuple(lines),))
         if parts[0] == "add" and len(parts) == 2 and re.match(r"https?://\S+$", parts[1]):
