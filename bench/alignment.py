@@ -127,8 +127,9 @@ def _contains(big: Sequence[str], small: Sequence[str]) -> bool:
 
 
 def match(event: Event, text: str) -> list[AlignedSentence]:
-    """The alignment sentences (of one article) a briefing sentence was cut from."""
-    target = norm_words(text)
+    """The alignment sentences (of one article) a briefing sentence was cut from (a subject
+    replaced by "[Name]" is matched on the longest verbatim piece)."""
+    target = norm_words(max(re.split(r"\[[^\]]*\]", text), key=len))
     best: list[AlignedSentence] = []
     best_cover = 0
     by_article: dict[str, list[AlignedSentence]] = {}

@@ -140,24 +140,45 @@ def evaluate(clusters: Sequence[Cluster], limit: int) -> dict[str, list[Scores]]
     }
 
 
-def seed_articles(event: Event, root: Path = SHARED) -> list[Article]:
-    """The event's articles, read and cleaned exactly as ingest does (ids in file order)."""
-    from bot.sources.ingest import read_file
+SEED_CACHE = Path("/tmp/briefbot-seeds-cache.json")  # last good read, if the cleaner breaks
 
-    out: list[Article] = []
-    for k, (_, rel) in enumerate(sorted(event.paths.items(), key=lambda kv: kv[1])):
-        doc = read_file(root / rel)
-        out.append(
-            Article(
-                id=k + 1,
-                title=doc.title,
-                text=doc.text,
-                outlet=doc.outlet,
-                published=doc.published,
-                url=doc.url,
-            )
+
+def seed_articles(event: Event, root: Path = SHARED) -> list[Article]:
+    """The event's articles, read and cleaned exactly as ingest does (ids in file order).
+
+    Each good read is cached in /tmp; when the reader cannot be imported (another change in
+    progress), the cache is used and a note is printed."""
+    import json
+
+    rels = [rel for _, rel in sorted(event.paths.items(), key=lambda kv: kv[1])]
+    try:
+        from bot.sources.ingest import read_file
+
+        docs = [read_file(root / rel) for rel in rels]
+        rows = [
+            {"title": d.title, "text": d.text, "outlet": d.outlet,
+             "published": d.published.isoformat() if d.published else None, "url": d.url}
+            for d in docs
+        ]
+        cache = json.loads(SEED_CACHE.read_text()) if SEED_CACHE.exists() else {}
+        cache[event.id] = rows
+        SEED_CACHE.write_text(json.dumps(cache))
+    except Exception as exc:
+        if not SEED_CACHE.exists():
+            raise
+        print(f"note: reader failed ({exc!r:.80}); using {SEED_CACHE}")
+        rows = json.loads(SEED_CACHE.read_text())[event.id]
+    return [
+        Article(
+            id=k + 1,
+            title=r["title"],
+            text=r["text"],
+            outlet=r["outlet"],
+            published=datetime.fromisoformat(r["published"]) if r["published"] else None,
+            url=r["url"],
         )
-    return out
+        for k, r in enumerate(rows)
+    ]
 
 
 def dangling(briefing: Briefing, articles: Sequence[Article]) -> list[str]:

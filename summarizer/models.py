@@ -91,6 +91,7 @@ class BriefSentence:
     article_ids: tuple[int, ...]
     outlets: tuple[str, ...]
     score: float = 0.0
+    wording: str = ""  # outlet whose words are shown when the text carries a direct quote
 
 
 @dataclass(frozen=True)

@@ -2,15 +2,18 @@
 
 1. Every article's body is split into real sentences; captions, headings, fragments, questions,
    bare quotes and boilerplate are dropped (``summarizer.brief.sentences``).
-2. Sentences telling the same fact in several articles are grouped (cosine of stemmed
-   content-word TF-IDF vectors, leader clustering; ``summarizer.nlp.similarity``). A group is one
-   fact; its wording is the best-formed member, its sources every article/outlet in it.
+2. Sentences telling the same fact in several articles are grouped (``summarizer.brief.facts``:
+   paraphrase-aware concept overlap weighted by word rarity, or cosine of stemmed TF-IDF vectors;
+   leader clustering). A group is one fact; its wording is the best-formed member that reads on
+   its own; its sources are every outlet with a sentence that states the fact (``credits``).
 3. sumy's LexRank (vectorised, ``summarizer.brief.ranking``) ranks the group wordings. The score mixes
    that centrality with source support (how many outlets carry the fact) and position (news
    leads with the news).
-4. Maximal-marginal-relevance selection fills the word budget without repeating a fact; the
-   best sentence leads, the rest follow in their average article order.
-5. Single-source facts that rank well but were not used become "exclusives"; each outlet's
+4. Maximal-marginal-relevance selection fills the word budget without repeating a fact (no
+   chosen sentence carries another's fact); the fact most outlets open with leads, the rest
+   follow in their average article order. A "he"/"the minister" subject whose person is not
+   named earlier is replaced by the name in brackets, or the sentence is dropped (``coherence``).
+5. Single-source facts no other outlet states even in part become "exclusives"; each outlet's
    headline becomes a framing.
 """
 
@@ -18,11 +21,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
 
+from summarizer.brief import coherence
+from summarizer.brief.credits import carriers, exclusives, wording_outlet
+from summarizer.brief.facts import FactMatrix, fact_matrix, params
 from summarizer.brief.ranking import lexrank_scores
 from summarizer.brief.sentences import Candidate, extract_all
 from summarizer.models import Article, Briefing, BriefSentence, Framing
@@ -34,15 +40,13 @@ from summarizer.nlp.similarity import (
 )
 from summarizer.nlp.text import fold
 
-GROUP_THRESHOLD = 0.42  # cosine at which two sentences tell the same fact
+COSINE_SAME = 0.42  # TF-IDF cosine at which two sentences tell the same fact
 CONTAIN_THRESHOLD = 0.75  # share of the shorter sentence's terms found in the longer one
 CONTAIN_MIN_TERMS = 5
 CONTAIN_MAX_TERMS = 14
-ATTRIBUTE = 0.4  # an unselected group this close to a selected one also carries its fact
-REDUNDANT = 0.25  # a selected sentence this similar to an earlier one repeats it
 MMR_LAMBDA = 0.8
-W_CENTRAL, W_SUPPORT, W_POSITION = 0.30, 0.45, 0.25
-MAX_EXCLUSIVES = 3
+W_CENTRAL, W_SUPPORT, W_POSITION, W_LEDE = 0.25, 0.40, 0.20, 0.15
+LEDE_SENTENCES = 3  # an article's first sentences: where it puts its central facts
 MAX_RANKED = 800  # LexRank runs on at most this many group wordings (best priors first)
 MAX_CANDIDATES = 2500  # bound on sentences compared pairwise (the similarity matrix is dense)
 MIN_PER_ARTICLE = 4
@@ -54,11 +58,13 @@ class _Group:
     rep: int
     article_ids: tuple[int, ...]
     outlets: tuple[str, ...]
-    support: int  # distinct sources (outlets; articles without an outlet count alone)
-    ledes: int  # articles that open with this fact (their first kept sentence is in the group)
+    support: int  # distinct sources carrying the fact (outlets; outlet-less articles alone)
+    ledes: int  # distinct sources stating it in their first sentences
     position: float  # positional prior in [0, 1]
     order_key: float  # mean relative position in the articles
     score: float = 0.0
+    text: str = ""  # the wording shown (the rep's text, a subject possibly replaced by a name)
+    carrier_ids: set[int] = field(default_factory=set)
 
 
 def _source_key(c: Candidate) -> str:
@@ -76,8 +82,9 @@ def _article_order(articles: Sequence[Article]) -> list[Article]:
     return sorted(articles, key=key)
 
 
-def _similarity(cands: Sequence[Candidate]) -> tuple[np.ndarray, list[tuple[str, ...]]]:
-    """Pairwise "same fact" similarity: cosine, or containment when one restates the other."""
+def _similarity(cands: Sequence[Candidate]) -> tuple[np.ndarray, FactMatrix, list[tuple[str, ...]]]:
+    """"Same fact" score (fact concepts, or cosine/containment rescaled to the same threshold),
+    the fact matrix and each candidate's terms."""
     docs = [terms(c.text) for c in cands]
     sim = cosine_matrix(docs)
     sizes = np.array([len(set(d)) for d in docs])
@@ -90,7 +97,9 @@ def _similarity(cands: Sequence[Candidate]) -> tuple[np.ndarray, list[tuple[str,
         boost = boost.astype(sim.dtype)
         sim[short, :] = np.maximum(sim[short, :], boost)
         sim[:, short] = np.maximum(sim[:, short], boost.T)
-    return sim, docs
+    fm = fact_matrix([c.text for c in cands])
+    same = np.maximum(sim * (params().same / COSINE_SAME), fm.same)
+    return np.clip(same, 0.0, 1.0), fm, docs
 
 
 def _choose_rep(
@@ -99,7 +108,8 @@ def _choose_rep(
     sim: np.ndarray,
     docs: Sequence[Sequence[str]],
 ) -> int:
-    """The best-formed wording: clean, central to the group, early in its article."""
+    """The best-formed wording: clean, central to the group, early in its article, and not
+    opening on a "he" or a bare role when another member names its subject."""
     if len(members) == 1:
         return members[0]
     sub = sim[np.ix_(members, members)]
@@ -108,38 +118,49 @@ def _choose_rep(
     for i in members:
         union.update(docs[i])
 
-    def key(k: int) -> tuple[float, int, int]:
+    def key(k: int) -> tuple[bool, float, int, int]:
         c = cands[members[k]]
         coverage = len(set(docs[members[k]])) / max(1, len(union))
         value = c.quality * (0.5 + 0.25 * float(centrality[k]) + 0.25 * coverage)
         value -= 0.01 * c.index
-        return (-round(value, 6), c.article_id, c.index)
+        dangling = coherence.subject_reference(c.text) is not None
+        return (dangling, -round(value, 6), c.article_id, c.index)
 
     return members[min(range(len(members)), key=key)]
 
 
 def _make_groups(
-    cands: Sequence[Candidate], sim: np.ndarray, docs: Sequence[Sequence[str]]
+    cands: Sequence[Candidate], sim: np.ndarray, fm: FactMatrix, docs: Sequence[Sequence[str]]
 ) -> list[_Group]:
     order = sorted(range(len(cands)), key=lambda i: (cands[i].index, -cands[i].quality, i))
-    raw = group_near_duplicates(sim, order, GROUP_THRESHOLD)
+    raw = group_near_duplicates(sim, order, params().same)
     groups: list[_Group] = []
     for members in raw:
         rep = _choose_rep(members, cands, sim, docs)
-        ids = tuple(sorted({cands[i].article_id for i in members}))
-        outlets = tuple(
-            sorted(
-                {cands[i].outlet.strip() for i in members if cands[i].outlet.strip()},
-                key=lambda o: (fold(o), o),
-            )
-        )
-        support = len({_source_key(cands[i]) for i in members})
         best_index = min(cands[i].index for i in members)
         position = 1.0 / (1.0 + 0.35 * best_index)
         order_key = float(np.mean([cands[i].rel_pos for i in members]))
-        ledes = len({cands[i].article_id for i in members if cands[i].index == 0})
-        groups.append(_Group(members, rep, ids, outlets, support, ledes, position, order_key))
+        group = _Group(members, rep, (), (), 0, 0, position, order_key, text=cands[rep].text)
+        groups.append(group)
+    _attach_carriers(groups, cands, fm)
     return groups
+
+
+def _attach_carriers(groups: list[_Group], cands: Sequence[Candidate], fm: FactMatrix) -> None:
+    """Each group's sources: its members plus every sentence that states the rep's fact."""
+    reps = np.array([g.rep for g in groups], dtype=int)
+    found = carriers(fm, reps, [set(g.members) for g in groups])
+    for g, ids in zip(groups, found, strict=True):
+        g.carrier_ids = ids
+        g.article_ids = tuple(sorted({cands[i].article_id for i in ids}))
+        g.outlets = tuple(
+            sorted(
+                {cands[i].outlet.strip() for i in ids if cands[i].outlet.strip()},
+                key=lambda o: (fold(o), o),
+            )
+        )
+        g.support = len({_source_key(cands[i]) for i in ids})
+        g.ledes = len({_source_key(cands[i]) for i in ids if cands[i].index < LEDE_SENTENCES})
 
 
 def _score(groups: list[_Group], cands: Sequence[Candidate], n_sources: int) -> None:
@@ -151,27 +172,43 @@ def _score(groups: list[_Group], cands: Sequence[Candidate], n_sources: int) -> 
     denom = math.log1p(n_sources) if n_sources > 1 else 1.0
     for g, c in zip(groups, central, strict=True):
         support = math.log1p(g.support - 1) / denom if n_sources > 1 else 0.0
+        lede = math.log1p(g.ledes) / math.log1p(n_sources) if n_sources > 1 else 0.0
         prior = W_CENTRAL * float(c) + W_SUPPORT * support + W_POSITION * g.position
-        g.score = cands[g.rep].quality * prior
+        g.score = cands[g.rep].quality * (prior + W_LEDE * lede)
+
+
+def _related(fm: FactMatrix, sim: np.ndarray) -> np.ndarray:
+    """How much two sentences share a fact: same fact, or one states part of the other."""
+    return np.maximum(sim, np.maximum(fm.carry, fm.carry.T))
 
 
 def _select(
-    groups: list[_Group], cands: Sequence[Candidate], sim: np.ndarray, budget: int
+    groups: list[_Group],
+    cands: Sequence[Candidate],
+    related: np.ndarray,
+    budget: int,
+    banned: set[int],
 ) -> list[_Group]:
-    """MMR: repeatedly take the best score minus redundancy that still fits the budget."""
-    order = sorted(range(len(groups)), key=lambda k: (-groups[k].score, groups[k].rep))
+    """MMR: repeatedly take the best score minus redundancy that still fits the budget; a group
+    that shares a fact with a chosen one (``related`` >= carry threshold) is never taken."""
+    order = [
+        k
+        for k in sorted(range(len(groups)), key=lambda k: (-groups[k].score, groups[k].rep))
+        if groups[k].rep not in banned
+    ]
     if not order:
         return []
+    limit = params().carry
     reps = np.array([groups[k].rep for k in order])
     scores = np.array([groups[k].score for k in order])
     top = scores[0] if scores[0] > 0 else 1.0
-    redundancy = np.zeros(len(order))  # max similarity of each rep to anything chosen
+    redundancy = np.zeros(len(order))  # max relatedness of each rep to anything chosen
     open_ = np.ones(len(order), dtype=bool)
     chosen: list[_Group] = []
     used = 0
     while True:
         value = MMR_LAMBDA * scores / top - (1 - MMR_LAMBDA) * redundancy
-        value[~open_ | (redundancy >= REDUNDANT)] = -np.inf
+        value[~open_ | (redundancy >= limit)] = -np.inf
         pick = int(np.argmax(value))  # first maximum: ties go to the better-ranked group
         if value[pick] == -np.inf:
             break
@@ -183,75 +220,33 @@ def _select(
                 break
             continue
         chosen.append(group)
-        redundancy = np.maximum(
-            redundancy, sim[np.ix_(reps, np.asarray(group.members))].max(axis=1)
-        )
+        redundancy = np.maximum(redundancy, related[reps, group.rep])
         used += n
         if used >= budget:
             break
     if not chosen:
         return []
-    # The central fact leads: a fact several outlets open with beats a better-scored detail.
-    lead = max(chosen, key=lambda g: (g.ledes >= 2, g.score))
+    # The central fact leads: the fact most outlets open with beats a better-scored detail.
+    lead = max(chosen, key=lambda g: (g.ledes, g.score))
     rest = [g for g in chosen if g is not lead]
     rest.sort(key=lambda g: (g.order_key, g.rep))
     return [lead, *rest]
 
 
-def _credits(
-    chosen: list[_Group], groups: list[_Group], cands: Sequence[Candidate], sim: np.ndarray
-) -> list[tuple[tuple[int, ...], tuple[str, ...]]]:
-    """Sources of each chosen sentence: its group plus unchosen groups that restate it
-    (each credited to the one chosen sentence it is closest to)."""
-    ids = [set(g.article_ids) for g in chosen]
-    outlets = [set(g.outlets) for g in chosen]
-    if chosen:
-        # closeness[g, k]: highest similarity between a member of group g and of chosen k.
-        group_of = np.zeros(len(cands), dtype=int)
-        for k, g in enumerate(groups):
-            group_of[g.members] = k
-        per_cand = np.stack([sim[:, c.members].max(axis=1) for c in chosen], axis=1)
-        closeness = np.zeros((len(groups), len(chosen)))
-        np.maximum.at(closeness, group_of, per_cand)
-        taken = {id(g) for g in chosen}
-        for k, g in enumerate(groups):
-            if id(g) in taken:
-                continue
-            best = int(np.argmax(closeness[k]))
-            if closeness[k, best] >= ATTRIBUTE:
-                ids[best].update(g.article_ids)
-                outlets[best].update(g.outlets)
-    return [
-        (tuple(sorted(i)), tuple(sorted(o, key=lambda x: (fold(x), x))))
-        for i, o in zip(ids, outlets, strict=True)
-    ]
-
-
-def _exclusives(
-    groups: list[_Group],
-    chosen: list[_Group],
-    cands: Sequence[Candidate],
-    sim: np.ndarray,
-    n_sources: int,
-) -> list[BriefSentence]:
-    if n_sources < 2:
-        return []
-    taken = {id(g) for g in chosen}
-    used: list[int] = [m for g in chosen for m in g.members]
-    out: list[BriefSentence] = []
-    for g in sorted(groups, key=lambda g: (-g.score, g.rep)):
-        if len(out) >= MAX_EXCLUSIVES:
-            break
-        if id(g) in taken or g.support != 1 or len(g.article_ids) != 1:
-            continue
-        c = cands[g.rep]
-        if c.quality < 0.85 or c.n_words < 8:
-            continue
-        if used and float(sim[g.rep, used].max()) >= REDUNDANT * 0.8:
-            continue
-        out.append(BriefSentence(c.text, g.article_ids, g.outlets, round(g.score, 6)))
-        used.extend(g.members)
-    return out
+def _coherent(
+    chosen: list[_Group], cands: Sequence[Candidate], by_id: dict[int, Article]
+) -> list[int]:
+    """Fix each chosen wording's dangling subject in place; return the reps to drop."""
+    texts = [cands[g.rep].text for g in chosen]
+    sources = [by_id[cands[g.rep].article_id] for g in chosen]
+    fixed = coherence.make_coherent(texts, sources)
+    dropped: list[int] = []
+    for g, new in zip(chosen, fixed, strict=True):
+        if new is None:
+            dropped.append(g.rep)
+        else:
+            g.text = new
+    return dropped
 
 
 def _framings(articles: Sequence[Article]) -> tuple[Framing, ...]:
@@ -287,22 +282,37 @@ def build_briefing(
     cands = _cap(extract_all(ordered), len(ordered))
     if not cands:
         return Briefing(story_id=story_id, title=title, sentences=(), framings=framings)
-    sim, docs = _similarity(cands)
-    groups = _make_groups(cands, sim, docs)
+    sim, fm, docs = _similarity(cands)
+    groups = _make_groups(cands, sim, fm, docs)
     n_sources = len({_source_key(c) for c in cands})
     _score(groups, cands, n_sources)
-    chosen = _select(groups, cands, sim, max(1, words))
+    related = _related(fm, sim)
+    by_id = {a.id: a for a in ordered}
+    banned: set[int] = set()
+    chosen: list[_Group] = []
+    for _ in range(4):  # a dropped dangling sentence frees budget for the next best fact
+        chosen = _select(groups, cands, related, max(1, words), banned)
+        dropped = _coherent(chosen, cands, by_id)
+        if not dropped:
+            break
+        banned.update(dropped)
+    chosen = [g for g in chosen if g.rep not in banned]
     sentences = tuple(
-        BriefSentence(cands[g.rep].text, ids, outlets, round(g.score, 6))
-        for g, (ids, outlets) in zip(chosen, _credits(chosen, groups, cands, sim), strict=True)
+        BriefSentence(
+            g.text, g.article_ids, g.outlets, round(g.score, 6), wording_outlet(cands[g.rep])
+        )
+        for g in chosen
     )
-    exclusives = tuple(_exclusives(groups, chosen, cands, sim, n_sources))
+    used = [i for g in chosen for i in g.carrier_ids]
+    extra = exclusives(
+        groups, cands, related, used, ordered, n_sources, [s.text for s in sentences]
+    )
     return Briefing(
         story_id=story_id,
         title=title,
         sentences=sentences,
         framings=framings,
-        exclusives=exclusives,
+        exclusives=tuple(extra),
     )
 
 
@@ -311,8 +321,8 @@ def fact_groups(articles: Sequence[Article]) -> list[tuple[str, int]]:
     cands = _cap(extract_all(_article_order(articles)), len(articles))
     if not cands:
         return []
-    sim, docs = _similarity(cands)
+    sim, fm, docs = _similarity(cands)
     out: list[tuple[str, int]] = []
-    for k, g in enumerate(_make_groups(cands, sim, docs)):
+    for k, g in enumerate(_make_groups(cands, sim, fm, docs)):
         out.extend((cands[i].text, k) for i in g.members)
     return out

@@ -221,6 +221,19 @@ def rewrite(sentence: str, name: str) -> str:
     return sentence[: ref.start] + new + sentence[ref.end:]
 
 
+def fix_one(text: str, article: Article, earlier: Sequence[str]) -> str | None:
+    """The sentence as it may be shown after ``earlier``: unchanged, its pronoun/bare-role
+    subject replaced by ``[Name]``, or None when nobody can be named."""
+    if subject_reference(text) is None:
+        return text
+    name = referent(text, article)
+    if not name:
+        return None
+    if any(mentions(s, name) for s in earlier) or mentions(text, name):
+        return text
+    return rewrite(text, name)
+
+
 def make_coherent(
     texts: Sequence[str], sources: Sequence[Article]
 ) -> list[str | None]:
@@ -228,19 +241,9 @@ def make_coherent(
     out: list[str | None] = []
     shown: list[str] = []
     for text, article in zip(texts, sources, strict=True):
-        if subject_reference(text) is None:
-            out.append(text)
-            shown.append(text)
-            continue
-        name = referent(text, article)
-        if not name:
-            out.append(None)
-        elif any(mentions(s, name) for s in shown) or mentions(text, name):
-            out.append(text)
-            shown.append(text)
-        else:
-            new = rewrite(text, name)
-            out.append(new)
+        new = fix_one(text, article, shown)
+        out.append(new)
+        if new is not None:
             shown.append(new)
     return out
 

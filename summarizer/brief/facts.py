@@ -1,0 +1,324 @@
+"""Fact identity: do two sentences state the same fact, or does one carry part of the other?
+
+Each sentence becomes weighted concepts: multi-word paraphrases and synonyms are mapped to one
+concept (``data/paraphrase.json``: "in a single day" = "in 24 hours", "brink" = "verge", Moscow
+= Russia), the rest are Snowball stems. Reporting verbs ("said", "told", "claimed") weigh
+nothing, so a quote and its paraphrase compare on what was said. A concept's weight is its
+rarity in English (``wordfreq`` Zipf prior) times its rarity in the story (sentence IDF), so
+"Ryabkov", "NATO" and "2022" count and "people" barely does.
+
+``same`` (Dice of shared weight) groups sentences into facts; ``carry`` (shared weight over the
+smaller side) says one sentence states at least part of another (credits, "only X", repeats).
+Both are damped when the sentences name different numbers or different people as their actor.
+Parameters are fitted by bench/fit_facts.py and ship in ``data/facts.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+
+from summarizer.nlp.similarity import stem, stop_words
+from summarizer.nlp.text import straighten_quotes
+
+_TOKEN_RE = re.compile(r"[A-Za-z0-9]+(?:[.'\u2019-][A-Za-z0-9]+)*\.?")
+_NUMBER_WORDS = {
+    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+    "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "dozen": "12",
+    "hundred": "100", "thousand": "1000", "million": "1000000", "billion": "1000000000",
+}
+_NEGATION_RE = re.compile(
+    r"\b(?:no|not|never|neither|nor|none|without|n't|cannot|refus\w*|declin\w*|den(?:y|ied|ies))\b"
+    r"|n't\b"
+)
+REPORTING = "said"  # the concept every reporting verb maps to (weight 0)
+_EXTRA_STOPS = frozenset(
+    "also would could may might must will shall can just like well even still yet mr mrs ms "
+    "monday tuesday wednesday thursday friday saturday sunday week weekend day today".split()
+)
+
+
+@dataclass(frozen=True)
+class Params:
+    """Fitted thresholds and weights (data/facts.json)."""
+
+    same: float = 0.45  # Dice of shared weight at which two sentences state the same fact
+    carry: float = 0.5  # share of the smaller sentence's weight found in the other: carries it
+    only: float = 0.3  # below this "carry" to every other outlet, a fact is single-outlet
+    actor_penalty: float = 0.6  # multiplier when the actors (first named people) differ
+    number_penalty: float = 0.5  # multiplier when both give numbers and none agree
+    negation_penalty: float = 0.75  # multiplier when one sentence is negated and the other not
+    prior_floor: float = 0.15  # weight of the commonest words (Zipf ~7) relative to rare ones
+    idf_mix: float = 0.5  # how much the story's sentence IDF scales a concept's weight
+    name_weight: float = 0.35  # words of a person's name or title count this much (the actor
+    # is compared separately; "Deputy Foreign Minister Sergei Ryabkov said" is mostly attribution)
+
+
+@lru_cache(maxsize=1)
+def params() -> Params:
+    """The shipped parameters (defaults when the file is absent)."""
+    try:
+        raw = resources.files("summarizer.brief").joinpath("data/facts.json").read_text("utf-8")
+    except (FileNotFoundError, OSError):
+        return Params()
+    data = json.loads(raw)
+    fields = Params.__dataclass_fields__
+    return Params(**{k: float(v) for k, v in data.get("params", {}).items() if k in fields})
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> tuple[dict[str, list[tuple[list[str], str]]], dict[str, str]]:
+    raw = resources.files("summarizer.brief").joinpath("data/paraphrase.json").read_text("utf-8")
+    data = json.loads(raw)
+    phrases = sorted(
+        ((k.split(), v) for k, v in data["phrases"].items()), key=lambda kv: -len(kv[0])
+    )
+    single: dict[str, str] = {}
+    for group in data["synonyms"]:
+        head = group[0]
+        for w in group:
+            if " " in w:
+                phrases.append((w.split(), head))
+            else:
+                single.setdefault(w, head)
+    phrases.sort(key=lambda kv: -len(kv[0]))
+    by_first: dict[str, list[tuple[list[str], str]]] = {}
+    for ws, concept in phrases:
+        by_first.setdefault(ws[0], []).append((ws, concept))
+    return by_first, single
+
+
+@lru_cache(maxsize=100_000)
+def _prior(word: str) -> float:
+    """English rarity of a word in [floor, 1]: 1 for rare words, floor for the commonest."""
+    from wordfreq import zipf_frequency
+
+    z = zipf_frequency(word, "en")
+    floor = params().prior_floor
+    return max(floor, min(1.0, (7.0 - z) / 4.0))
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    """(lower-case token, original) pairs; "U.S."/"US" become "u.s"."""
+    out: list[tuple[str, str]] = []
+    for m in _TOKEN_RE.finditer(straighten_quotes(text).replace("\u2019", "'")):
+        orig = m.group(0).rstrip(".") if not re.fullmatch(r"(?:[A-Z]\.){2,}", m.group(0)) else m.group(0)
+        low = orig.lower().removesuffix("'s")
+        if orig in ("US", "U.S.", "U.S"):
+            low = "u.s"
+        out.append((low.rstrip("."), orig))
+    return out
+
+
+@lru_cache(maxsize=50_000)
+def concepts(text: str) -> tuple[tuple[str, float], ...]:
+    """The sentence's concepts with their English-rarity prior (reporting verbs dropped)."""
+    from summarizer.brief.coherence import names_in
+
+    phrases, single = _lexicon()
+    toks = _tokens(text)
+    attribution = {
+        w.lower().removesuffix("'s")
+        for _, role, name in names_in(text)
+        if role or len(name.split()) > 1
+        for w in f"{role} {name}".split()
+    }
+    damp = params().name_weight
+    low = [t for t, _ in toks]
+    stops = stop_words() | _EXTRA_STOPS
+    out: dict[str, float] = {}
+    i = 0
+    while i < len(low):
+        hit = next(
+            (
+                (n, c)
+                for ws, c in phrases.get(low[i], ())
+                if low[i : i + (n := len(ws))] == ws
+            ),
+            None,
+        )
+        if hit is not None:
+            n, concept = hit
+            for part in concept.split():
+                out[part] = max(out.get(part, 0.0), 0.7)
+            i += n
+            continue
+        word = low[i]
+        i += 1
+        scale = damp if word in attribution else 1.0
+        if word in single:
+            concept = single[word]
+            out[concept] = max(out.get(concept, 0.0), scale * _prior(word))
+            continue
+        if word.isdigit():
+            out[f"#{word}"] = 1.0
+            continue
+        if word in _NUMBER_WORDS:
+            out[f"#{_NUMBER_WORDS[word]}"] = 1.0
+            continue
+        for part in word.split("-"):
+            part = part.replace(".", "").replace("'", "")
+            if len(part) < 2 or part in stops:
+                continue
+            key = single.get(part) or stem(part)
+            out[key] = max(out.get(key, 0.0), scale * _prior(part))
+    out.pop(REPORTING, None)
+    return tuple(sorted(out.items()))
+
+
+def actor(text: str) -> str:
+    """The surname of the first person-like name outside the sentence start, or ""."""
+    from summarizer.brief.coherence import names_in
+
+    found = [n for _, role, n in names_in(text) if len(n.split()) > 1 or role]
+    return found[0].split()[-1].lower() if found else ""
+
+
+def numbers(concept_list: Sequence[tuple[str, float]]) -> frozenset[str]:
+    """The numbers a sentence states."""
+    return frozenset(c for c, _ in concept_list if c.startswith("#"))
+
+
+@dataclass
+class FactMatrix:
+    """Pairwise "same fact" and "carries" scores of a list of sentences."""
+
+    same: np.ndarray
+    carry: np.ndarray  # carry[i, j]: share of sentence i's weight that sentence j states
+
+
+_CLAUSE_RE = re.compile(
+    r";\s+|\s+[-\u2013\u2014]\s+|,\s+(?:but|while|whereas|adding|saying)\s+"
+    r"|,?\s+and\s+(?=(?:also\s+)?(?:\w+ed|said|told|says|spoke|met|made|gave|took|won|lost|"
+    r"refused|declined|would|will|could|has|have|had)\b)"
+)
+MIN_CLAUSE_WORDS = 5
+
+
+def clauses(text: str) -> list[str]:
+    """The sentence's coordinated clauses ("X said A and refused B" -> "X said A", "refused B"),
+    each of at least MIN_CLAUSE_WORDS words (shorter pieces stay with the previous clause)."""
+    parts = _CLAUSE_RE.split(text)
+    out: list[str] = []
+    for part in parts:
+        if out and len(part.split()) < MIN_CLAUSE_WORDS:
+            out[-1] = f"{out[-1]} {part}"
+        elif part.strip():
+            out.append(part)
+    if len(out) > 1 and len(out[0].split()) < MIN_CLAUSE_WORDS:
+        out[1] = f"{out[0]} {out[1]}"
+        out = out[1:]
+    return out
+
+
+def fact_matrix(texts: Sequence[str]) -> FactMatrix:
+    """All-pairs fact scores: "same" between whole sentences; "carry" also between clauses, so
+    a compound sentence carries each fact it states."""
+    sentence = _scores(texts)
+    units: list[str] = []
+    owner: list[int] = []
+    for i, t in enumerate(texts):
+        parts = clauses(t)
+        if len(parts) > 1:
+            units.extend(parts)
+            owner.extend([i] * len(parts))
+    if not units:
+        return sentence
+    # Clauses are scored within the same story vocabulary (the whole sentences plus clauses).
+    both = _scores([*texts, *units])
+    n = len(texts)
+    idx = np.concatenate([np.arange(n), n + np.arange(len(units))])
+    own = np.concatenate([np.arange(n), np.asarray(owner)])
+    # carry[i, j]: the best share of one of i's parts stated by one of j's parts.
+    sub = both.carry[np.ix_(idx, idx)]
+    rows = np.full((n, len(idx)), 0.0, dtype=np.float32)
+    np.maximum.at(rows, own, sub)
+    carry = np.zeros((n, n), dtype=np.float32)
+    np.maximum.at(carry.T, own, rows.T)
+    carry = np.maximum(carry, sentence.carry)
+    np.fill_diagonal(carry, 1.0)
+    return FactMatrix(sentence.same, carry)
+
+
+def _scores(texts: Sequence[str]) -> FactMatrix:
+    """All-pairs fact scores of whole texts (sparse products: fast for thousands)."""
+    from scipy import sparse
+
+    n = len(texts)
+    if n == 0:
+        empty = np.zeros((0, 0), dtype=np.float32)
+        return FactMatrix(empty, empty)
+    p = params()
+    cons = [concepts(t) for t in texts]
+    df: dict[str, int] = {}
+    for cl in cons:
+        for c, _ in cl:
+            df[c] = df.get(c, 0) + 1
+    vocab = {c: j for j, c in enumerate(sorted(df))}
+    rows, cols, vals = [], [], []
+    for i, cl in enumerate(cons):
+        for c, prior in cl:
+            idf = math.log((n + 1) / (df[c] + 0.5)) / math.log(n + 2)
+            rows.append(i)
+            cols.append(vocab[c])
+            vals.append(prior * (1 - p.idf_mix + p.idf_mix * min(1.0, max(0.0, idf))))
+    weights = sparse.csr_matrix((vals, (rows, cols)), shape=(n, len(vocab)), dtype=np.float32)
+    presence = weights.copy()
+    presence.data[:] = 1.0
+    # shared[i, j]: weight (from i's side) of the concepts i and j share.
+    shared = np.asarray((weights @ presence.T).todense(), dtype=np.float32)
+    shared = np.minimum(shared, shared.T)  # same concepts, the lighter side's weight
+    totals = np.asarray(weights.sum(axis=1)).ravel().astype(np.float32)
+    totals[totals == 0] = 1.0
+    same = 2 * shared / (totals[:, None] + totals[None, :])
+    carry = shared / totals[:, None]
+    factor = np.ones((n, n), dtype=np.float32)
+    numeric = sparse.csr_matrix(
+        presence.multiply(np.array([c.startswith("#") for c in sorted(df)], dtype=np.float32))
+    )
+    has = np.asarray(numeric.sum(axis=1)).ravel() > 0
+    agree = np.asarray((numeric @ numeric.T).todense()) > 0
+    factor[has[:, None] & has[None, :] & ~agree] *= p.number_penalty
+    actors = [actor(t) for t in texts]
+    by_actor: dict[str, list[int]] = {}
+    for k, a in enumerate(actors):
+        if a:
+            by_actor.setdefault(a, []).append(k)
+    if len(by_actor) > 1:
+        idx = np.array([k for k in range(n) if actors[k]])
+        labels = np.array([actors[k] for k in idx])
+        differ = labels[:, None] != labels[None, :]
+        sub = factor[np.ix_(idx, idx)]
+        sub[differ] *= p.actor_penalty
+        factor[np.ix_(idx, idx)] = sub
+    negated = np.array([bool(_NEGATION_RE.search(t.lower())) for t in texts])
+    factor[negated[:, None] != negated[None, :]] *= p.negation_penalty
+    same *= factor
+    carry *= factor
+    np.fill_diagonal(same, 1.0)
+    np.fill_diagonal(carry, 1.0)
+    return FactMatrix(np.clip(same, 0, 1), np.clip(carry, 0, 1))
+
+
+def partial_overlap(text: str, others: Sequence[str]) -> float:
+    """The largest share of the smaller side's (English-prior) weight that ``text`` shares with
+    any one of ``others``: how much of its fact another sentence states, at most."""
+    mine = dict(concepts(text))
+    total = sum(mine.values())
+    if total <= 0:
+        return 0.0
+    best = 0.0
+    for other in others:
+        theirs = dict(concepts(other))
+        shared = sum(min(w, theirs[c]) for c, w in mine.items() if c in theirs)
+        if shared <= 0:
+            continue
+        best = max(best, shared / min(total, max(sum(theirs.values()), 1e-6)))
+    return best
