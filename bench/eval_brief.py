@@ -171,11 +171,11 @@ def seed_articles(event: Event, root: Path = SHARED) -> list[Article]:
     return [
         Article(
             id=k + 1,
-            title=r["title"],
-            text=r["text"],
-            outlet=r["outlet"],
-            published=datetime.fromisoformat(r["published"]) if r["published"] else None,
-            url=r["url"],
+            title=str(r["title"] or ""),
+            text=str(r["text"] or ""),
+            outlet=str(r["outlet"] or ""),
+            published=datetime.fromisoformat(str(r["published"])) if r["published"] else None,
+            url=str(r["url"] or ""),
         )
         for k, r in enumerate(rows)
     ]

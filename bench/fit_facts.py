@@ -71,8 +71,7 @@ def _pr(pred: Sequence[bool], gold: Sequence[bool]) -> tuple[float, float]:
 
 def evaluate(texts: list[str], pairs: list[Pair], p: F.Params, split: str) -> dict[str, float]:
     """Precision/recall of "same" and "carry", recall of "only" on one split."""
-    F.params = lambda: p  # type: ignore[assignment]
-    F.concepts.cache_clear()
+    F.use_params(p)
     fm = F.fact_matrix(texts)
     rows = [x for x in pairs if x[2] == split]
     same = [bool(fm.same[i, j] >= p.same) for _, _, _, i, j in rows]
@@ -89,8 +88,7 @@ def fit(texts: list[str], pairs: list[Pair]) -> F.Params:
     grid = [x / 100 for x in range(20, 75, 5)]
     for idf_mix, name_weight in itertools.product((0.3, 0.45, 0.6, 0.75), (0.35, 0.6, 1.0)):
         base = dataclasses.replace(F.Params(), idf_mix=idf_mix, name_weight=name_weight)
-        F.params = lambda b=base: b  # type: ignore[misc]
-        F.concepts.cache_clear()
+        F.use_params(base)
         fm = F.fact_matrix(texts)
         rows = [x for x in pairs if x[2] == "FIT"]
         gold_same = [x[0] for x in rows]

@@ -61,8 +61,25 @@ class Params:
     # is compared separately; "Deputy Foreign Minister Sergei Ryabkov said" is mostly attribution)
 
 
-@lru_cache(maxsize=1)
+_OVERRIDE: list[Params] = []
+
+
 def params() -> Params:
+    """The parameters in use: the shipped ones unless ``use_params`` set others."""
+    return _OVERRIDE[-1] if _OVERRIDE else _shipped()
+
+
+def use_params(p: Params | None) -> None:
+    """Use other parameters (fitting scripts), or the shipped ones again with None."""
+    _OVERRIDE.clear()
+    if p is not None:
+        _OVERRIDE.append(p)
+    concepts.cache_clear()
+    _prior.cache_clear()
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> Params:
     """The shipped parameters (defaults when the file is absent)."""
     try:
         raw = resources.files("summarizer.brief").joinpath("data/facts.json").read_text("utf-8")
