@@ -155,6 +155,26 @@ def clause_subject(toks: list[Tok], start: int, end: int) -> Ref | None:
     return first
 
 
+def _with_appositive_role(toks: list[Tok], ref: Ref | None, j: int) -> Ref | None:
+    """"X, the deputy minister, said": the appositive becomes X's role."""
+    if ref is None or ref.kind != "person" or ref.role:
+        return ref
+    end = ref.index + len(ref.words)
+    if end >= j or toks[end].text != ",":
+        return ref
+    close = next((k for k in range(end + 1, j + 1) if toks[k].text == ","), -1)
+    seg = toks[end + 1 : close] if close > 0 else []
+    if not seg or len(seg) > 8 or any(t.kind != "w" for t in seg):
+        return ref
+    inner = np_fwd(toks, end + 1)
+    if inner is None or inner.kind not in ("rolenp", "anon"):
+        return ref
+    words = [t.text for t in seg]
+    if words[0].lower() in ("the", "a", "an"):
+        words = words[1:]
+    return Ref("person", ref.text, " ".join(words), ref.index, ref.words)
+
+
 def _owned_name(toks: list[Tok], ref: Ref) -> bool:
     """A name that is only the owner in "Marsh's guest"."""
     last = ref.index + len(ref.words) - 1
@@ -175,6 +195,10 @@ def subject_before(toks: list[Tok], v: int) -> Ref | None:
     start = clause_start(toks, v)
     if j < start:
         return None
+    if toks[j].text.lower() == "who" and j > 0:
+        k = j - 1 if toks[j - 1].text != "," else j - 2  # "Rae Lin, who called ..."
+        ref = np_back(toks, k)
+        return ref if ref is not None and ref.kind in ("person", "anon", "rolenp") else None
     if toks[j].text == ",":
         # "Senior fellow at X, Keir Giles, told": a name set off by commas is the subject.
         c0 = max((k for k in range(start, j) if toks[k].text == ","), default=-1)
@@ -182,7 +206,7 @@ def subject_before(toks: list[Tok], v: int) -> Ref | None:
         if seg is not None and seg.kind == "person" and seg.index + len(seg.words) == j:
             return seg
     if toks[j].text == "," or toks[j].text.lower() in ("and", "but", "or"):
-        return clause_subject(toks, start, j)
+        return _with_appositive_role(toks, clause_subject(toks, start, j), j)
     ref = np_back(toks, j)
     if ref is None or (ref.kind == "person" and never_name(ref.text.split()[0]) and not ref.role):
         ref = clause_subject(toks, start, v)
