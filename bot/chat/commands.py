@@ -48,7 +48,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("help", "", "Every command"),
     CommandSpec("stories", "[page]", "The latest stories"),
     CommandSpec("brief", "[story | words]", "One briefing from every outlet covering a story"),
-    CommandSpec("quotes", "[story | words]", "Who said what, merged across outlets"),
+    CommandSpec("quotes", "[story | words] [name]", "Who said what, merged across outlets"),
     CommandSpec("sources", "[story | words]", "The coverage: outlets, headlines, links"),
     CommandSpec("search", "words", "Find stories"),
     CommandSpec("subscribe", "[HH:MM] [Area/City]", "Get a daily digest"),
@@ -230,12 +230,18 @@ class Commands:
         save_views(self.store, views)
         return views.briefing, list(views.quotes)
 
-    async def _story_view(self, args: str, view: str) -> Reply:
+    async def _story_view(self, args: str, view: str, speaker: str = "") -> Reply:
         found = await self.resolve(args, view)
         if isinstance(found, Reply):
             return found
         story = found
         briefing, quotes = await self.story_views(story.id)
+        if view == "quotes" and speaker:
+            arts = self.store.articles(story.article_ids)
+            chosen = pages.quotes_by_speaker(quotes, speaker)
+            if not chosen:
+                return simple(f"No quotes by {speaker} in story #{story.id}. /quotes {story.id} lists them all.")
+            return pages.quotes_reply(story, chosen, {a.id: a for a in arts}, self.clock(), speaker)
         arts = self.store.articles(story.article_ids)
         by_id = {a.id: a for a in arts}
         now = self.clock()
@@ -250,7 +256,18 @@ class Commands:
         return await self._story_view(args, "brief")
 
     async def cmd_quotes(self, args: str, caller: Caller) -> Reply:
-        """Who said what in a story."""
+        """Who said what in a story; /quotes [STORY] NAME shows only that person's quotes."""
+        first, _, rest = args.strip().partition(" ")
+        if first.lstrip("#").isdigit() and rest.strip():
+            return await self._story_view(first, "quotes", rest.strip())
+        if args.strip() and not first.lstrip("#").isdigit():
+            # A name: the story its words find, else the top story, if that person is quoted.
+            for ref in (args, ""):
+                found = await self.resolve(ref, "quotes")
+                if isinstance(found, Story):
+                    _, quotes = await self.story_views(found.id)
+                    if pages.quotes_by_speaker(quotes, args.strip()):
+                        return await self._story_view(str(found.id), "quotes", args.strip())
         return await self._story_view(args, "quotes")
 
     async def cmd_sources(self, args: str, caller: Caller) -> Reply:

@@ -156,11 +156,27 @@ def quotes_data(story_id: int, quotes: Sequence[StoryQuote]) -> dict[str, object
     }
 
 
+def quotes_by_speaker(quotes: Sequence[StoryQuote], name: str) -> list[StoryQuote]:
+    """The quotes whose speaker is ``name`` (a full name, a surname, any spelling variant)."""
+    from summarizer.quotes.speakers import name_key, same_person
+
+    wanted = name_key(name).split()
+    if not wanted:
+        return list(quotes)
+    return [
+        q for q in quotes
+        if q.speaker and (same_person(q.speaker, name) or set(wanted) <= set(name_key(q.speaker).split()))
+    ]
+
+
 def quotes_reply(
-    story: Story, quotes: Sequence[StoryQuote], arts: Mapping[int, Article], now: datetime
+    story: Story, quotes: Sequence[StoryQuote], arts: Mapping[int, Article], now: datetime,
+    speaker: str = "",
 ) -> Reply:
     """Who said what, grouped by speaker, with wording variants side by side."""
     paras: list[tuple[Line, ...]] = [_header(story, now)]
+    if speaker:
+        paras.append(para(line(italic(f"Only quotes by {speaker}."))))
     if not quotes:
         paras.append(para(line("No direct quotes found in this story's articles.")))
     current: str | None = None
