@@ -14,7 +14,7 @@ from summarizer.quotes.names import (
     never_name,
 )
 from summarizer.quotes.phrases import Ref
-from summarizer.quotes.speakers import Person, Registry, is_role_word, name_key
+from summarizer.quotes.speakers import NOT_NAME_WORDS, Person, Registry, is_role_word, name_key
 
 _PRONOUN_GENDER = {"he": "m", "she": "f"}
 
@@ -162,7 +162,7 @@ class Entities:
                 low = ref.text.lower()
                 if low in GROUP_NOUNS or (common_word(ref.text) and low.endswith("s")):
                     return Source(ref.text, kind="anon")  # "Critics said": a described source
-                if never_name(ref.text):
+                if never_name(ref.text) or low in NOT_NAME_WORDS:
                     return NO_SOURCE
         person = self.add_person(ref.text, ref.role)
         return Source(person.name, ref.role or person.role, person)

@@ -144,6 +144,7 @@ EXTRA_ORG_WORDS = word_set(
     industries solutions systems technologies labs insurance construction logistics shipping
     tunnelling tunneling transit transport ledger gazette courier herald tribune sports society
     port hospital school clinic church museum library airport council caucus ventures
+    street road avenue crescent drive lane boulevard square park
     """
 )
 

@@ -128,7 +128,9 @@ def classify(words: list[str], det: str, index: int, owner: Ref | None = None) -
 
 
 def _eligible(t: Tok) -> bool:
-    return t.kind == "w" and (name_word(t) or head_noun(t.text) or (
+    if t.kind != "w" or t.text.lower() in DETERMINERS or t.text.lower() in POSS_PRONOUNS:
+        return False
+    return (name_word(t) or head_noun(t.text) or (
         t.text.islower() and t.text.lower() not in _FUNCTION and t.text.lower() not in DETERMINERS
         and t.text.lower() not in POSS_PRONOUNS))
 
@@ -160,6 +162,8 @@ def np_back(toks: list[Tok], j: int) -> Ref | None:
         return Ref("pron", low, index=j)
     if not (name_word(toks[j]) or head_noun(low)):
         return None
+    if toks[j].text[0].isupper() and low in NOT_NAME_WORDS:
+        return Ref("person", toks[j].text, index=j, words=(toks[j].text,))  # "May said": known?
     k = j
     while k - 1 >= 0 and j - k < 7 and _eligible(toks[k - 1]) and not toks[k - 1].poss:
         k -= 1
@@ -191,6 +195,10 @@ def np_fwd(toks: list[Tok], i: int) -> Ref | None:
         if inner is not None and inner.kind in ("anon", "rolenp", "org"):
             text = inner.text if inner.kind != "org" else f"the {inner.text}"
             return Ref("anon", f"{toks[i].text} of {text}", index=i)
+        k = i + 2 + (toks[i + 2].text.lower() in DETERMINERS | POSS_PRONOUNS.keys())
+        if k < len(toks) and toks[k].kind == "w" and toks[k].text.islower() and toks[k].text.endswith("s"):
+            words = " ".join(t.text for t in toks[i : k + 1])  # "one of the riders"
+            return Ref("anon", words, index=i, words=tuple(words.split()))
         return None
     det, owner, k = "", None, i
     if low in DETERMINERS:
