@@ -1,0 +1,240 @@
+"""Which story a new article joins: one happening, one story.
+
+An article is compared with each candidate story twice: with the story's centroid (everything its
+coverage says) and with the title-and-lead vectors of its latest members (how each outlet put the
+happening), so a reaction piece worded unlike the first report still finds the member it resembles.
+Terms are weighted by tf-idf in which the idf mixes the corpus' document frequencies with a
+general-English rarity prior (``signals.rarity``), names and figures weighted up.
+
+The recurring-event rule (``same_happening``) keeps different happenings apart even when they
+share people, places and topic, like daily market reports, games on consecutive days, two debates
+in one week or two polls:
+
+1. The day of a report is the first day its title names, else the first its lead names
+   ("Tuesday's debate", "on Monday", "March 10", "yesterday"), resolved against its publication
+   time. The day of a story is that of its first member that names one. When both are known and
+   differ, the article reports another happening unless it shares an identifying figure with the
+   story (an amount, a count, a score or a percentage in title or lead: "14 workers", "$2.1
+   million", "52%"): a follow-up about the same happening repeats its specifics, the next
+   day's market report or game or debate brings new ones.
+2. A score (3-1, 102-99) identifies a result: when the article and the story both give scores in
+   title or lead and share none, they report different games or votes, whatever day they name.
+3. Reports that name no day (most headline-only items) are kept apart by time alone: the score
+   decays with the gap to the story's coverage window and with the story's age.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+
+from summarizer.stories import cluster
+from summarizer.stories.params import Params, load_params
+from summarizer.stories.signals import Signals
+
+VECTOR_TERMS = 120
+HEAD_TERMS = 40
+CENTROID_TERMS = 250
+MEMBER_HEADS = 8
+INDEX_TERMS = 30
+QUERY_TERMS = 20
+
+
+@dataclass(frozen=True)
+class StoryState:
+    """What the decision needs to know about a candidate story."""
+
+    story_id: int
+    centroid: Mapping[str, float]  # sum of member vectors (not normalised)
+    heads: tuple[Mapping[str, float], ...] = ()  # title-and-lead vectors of the latest members
+    day: date | None = None
+    results: frozenset[str] = frozenset()
+    figures: frozenset[str] = frozenset()
+    first_published: datetime | None = None
+    last_published: datetime | None = None
+    size: int = 0
+
+
+@dataclass(frozen=True)
+class Weighted:
+    """An article's weighted vectors (full text and title-and-lead), ready to compare."""
+
+    vec: dict[str, float]
+    head: dict[str, float]
+    signals: Signals = field(compare=False)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The outcome for one article: the chosen story (None = open a new one) and why."""
+
+    story_id: int | None
+    score: float
+    reason: str = ""
+
+
+def term_weight(t: str, count: float, sig: Signals, dfs: Mapping[str, int], n_docs: int, p: Params) -> float:
+    """tf-idf of one term: sublinear tf times a corpus/prior idf mix, names and figures boosted."""
+    corpus_idf = cluster.idf(dfs.get(t, 0), n_docs)
+    prior = sig.prior.get(t, 1.0)
+    mix = p.prior_mix * prior + (1.0 - p.prior_mix) * corpus_idf
+    boost = p.name_boost if t in sig.names else (p.figure_boost if t.startswith("#") else 1.0)
+    return (1.0 + math.log(count)) * mix * boost if count > 0 else 0.0
+
+
+def weigh(sig: Signals, dfs: Mapping[str, int], n_docs: int, p: Params | None = None) -> Weighted:
+    """The article's L2-normalised vectors: the top terms of the whole text and of title and lead."""
+    p = p or load_params()
+
+    def build(counts: Mapping[str, float], size: int) -> dict[str, float]:
+        scored = {t: term_weight(t, c, sig, dfs, n_docs, p) for t, c in counts.items()}
+        top = sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))[:size]
+        return cluster.normalise(dict(top))
+
+    return Weighted(build(sig.counts, VECTOR_TERMS), build(sig.head, HEAD_TERMS), sig)
+
+
+def norm_cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    """Cosine of two sparse vectors of any length (0.0 when either is empty)."""
+    if len(a) > len(b):
+        a, b = b, a
+    dot = sum(v * b.get(t, 0.0) for t, v in a.items())
+    if dot == 0.0:
+        return 0.0
+    na = math.sqrt(sum(v * v for v in a.values()))
+    nb = math.sqrt(sum(v * v for v in b.values()))
+    return dot / (na * nb)
+
+
+def time_factor(published: datetime | None, story: StoryState) -> float:
+    """1.0 inside the story's coverage window, decaying with the gap and with the story's age."""
+    cand = cluster.StoryCandidate(
+        story.story_id, {}, frozenset(), story.last_published, story.first_published
+    )
+    return cluster.time_factor(published, cand)
+
+
+def similarity(w: Weighted, story: StoryState, p: Params) -> float:
+    """Text similarity of an article to a story: centroid cosine mixed with its best member heads."""
+    central = norm_cosine(w.vec, story.centroid)
+    heads = sorted((norm_cosine(w.head, h) for h in story.heads), reverse=True)
+    if heads:
+        top = heads[: p.top_heads]
+        member = sum(top) / len(top)
+    else:
+        member = central
+    return p.centroid_weight * central + (1.0 - p.centroid_weight) * member
+
+
+def same_happening(sig: Signals, story: StoryState) -> tuple[bool, str]:
+    """The recurring-event rule (module docstring): False with a reason when they differ."""
+    other_day = sig.day is not None and story.day is not None and sig.day != story.day
+    if other_day and not (sig.figures & story.figures or sig.results & story.results):
+        assert sig.day is not None and story.day is not None
+        return False, f"another day ({sig.day.isoformat()} vs {story.day.isoformat()})"
+    scores_a = {r for r in sig.results if not r.endswith("%")}
+    scores_b = {r for r in story.results if not r.endswith("%")}
+    if scores_a and scores_b and not scores_a & scores_b:
+        return False, "another score"
+    return True, ""
+
+
+def decide(
+    w: Weighted,
+    published: datetime | None,
+    candidates: Iterable[StoryState],
+    p: Params | None = None,
+) -> Decision:
+    """The best candidate story passing the threshold and the recurring-event rule, else a new one."""
+    p = p or load_params()
+    threshold = p.short_threshold if w.signals.short else p.threshold
+    best: Decision | None = None
+    refused = Decision(None, 0.0, "no candidate")
+    for story in sorted(candidates, key=lambda s: s.story_id):
+        score = similarity(w, story, p) * time_factor(published, story)
+        if score < threshold:
+            refused = refused if refused.score >= score else Decision(None, score, "below threshold")
+            continue
+        ok, why = same_happening(w.signals, story)
+        if not ok:
+            refused = refused if refused.score >= score else Decision(None, score, why)
+        elif best is None or score > best.score:
+            best = Decision(story.story_id, score, "similar")
+    return best or refused
+
+
+def absorb(story: StoryState, w: Weighted, published: datetime | None) -> StoryState:
+    """The story after an article joined it (centroid sum, latest heads, day, figures, window)."""
+    total: dict[str, float] = dict(story.centroid)
+    for t, v in w.vec.items():
+        total[t] = total.get(t, 0.0) + v
+    top = sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))[:CENTROID_TERMS]
+    heads = (*story.heads, w.head)[-MEMBER_HEADS:]
+    first, last = story.first_published, story.last_published
+    if published is not None:
+        first = published if first is None or published < first else first
+        last = published if last is None or published > last else last
+    return replace(
+        story,
+        centroid=dict(top),
+        heads=heads,
+        day=story.day or w.signals.day,
+        results=frozenset(list(sorted(story.results | w.signals.results))[:40]),
+        figures=frozenset(list(sorted(story.figures | w.signals.figures))[:60]),
+        first_published=first,
+        last_published=last,
+        size=story.size + 1,
+    )
+
+
+def index_terms(story: StoryState, n: int = INDEX_TERMS) -> list[str]:
+    """The terms under which a story is found: its centroid's strongest plus its heads' strongest."""
+    merged: dict[str, float] = {}
+    norm = math.sqrt(sum(v * v for v in story.centroid.values())) or 1.0
+    for t, v in story.centroid.items():
+        merged[t] = v / norm
+    for h in story.heads:
+        for t, v in h.items():
+            merged[t] = max(merged.get(t, 0.0), v)
+    return [t for t, _ in sorted(merged.items(), key=lambda kv: (-kv[1], kv[0]))[:n]]
+
+
+def query_terms(
+    w: Weighted, dfs: Mapping[str, int], n_docs: int, n: int = QUERY_TERMS
+) -> list[str]:
+    """The article's strongest known terms (full text and head), used to look up candidates."""
+    merged = dict(w.vec)
+    for t, v in w.head.items():
+        merged[t] = max(merged.get(t, 0.0), v)
+    return cluster.query_terms(merged, n, known=dfs, n_docs=n_docs)
+
+
+def merge_states(a: StoryState, b: StoryState) -> StoryState:
+    """One story made of two (admin merge): sums, heads and windows combined; ``a`` keeps its id."""
+    total: dict[str, float] = dict(a.centroid)
+    for t, v in b.centroid.items():
+        total[t] = total.get(t, 0.0) + v
+    top = sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))[:CENTROID_TERMS]
+    firsts = [d for d in (a.first_published, b.first_published) if d is not None]
+    lasts = [d for d in (a.last_published, b.last_published) if d is not None]
+    return replace(
+        a,
+        centroid=dict(top),
+        heads=(*a.heads, *b.heads)[-MEMBER_HEADS:],
+        day=a.day or b.day,
+        results=a.results | b.results,
+        figures=a.figures | b.figures,
+        first_published=min(firsts) if firsts else None,
+        last_published=max(lasts) if lasts else None,
+        size=a.size + b.size,
+    )
+
+
+def rebuild(story_id: int, members: Sequence[tuple[Weighted, datetime | None]]) -> StoryState:
+    """A story's state recomputed from its members in order (after a split)."""
+    state = StoryState(story_id, {})
+    for w, published in members:
+        state = absorb(state, w, published)
+    return state

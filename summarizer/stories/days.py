@@ -1,0 +1,100 @@
+"""When a happening took place, and the figures that identify it (scores, poll numbers).
+
+Used by the recurring-event rule in ``summarizer.stories.assign``: a report names the day of
+what it reports ("on Tuesday", "Monday's debate", "March 10", "yesterday") and often its result
+("112-105", "48% to 45%"). Both are read from the title and the lead only, where news puts the
+happening it is about; later paragraphs look back at earlier days and other results.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTHS = (
+    "january february march april may june july august september october november december".split()
+)
+_MONTH_ABBR = {m[:3]: i + 1 for i, m in enumerate(_MONTHS)} | {"sept": 9}
+_MONTH_NAMES = {m: i + 1 for i, m in enumerate(_MONTHS)} | _MONTH_ABBR
+_MONTH_ALT = "|".join(sorted(_MONTH_NAMES, key=len, reverse=True))
+
+_DAY_RE = re.compile(
+    r"\b(?:(?P<next>next|coming)\s+)?(?P<weekday>" + "|".join(_WEEKDAYS) + r")\b"
+    r"|\b(?P<rel>today|tonight|yesterday|last night|this morning|this evening)\b"
+    r"|\b(?P<month1>" + _MONTH_ALT + r")\.?\s+(?P<day1>\d{1,2})(?:st|nd|rd|th)?\b(?!\s*(?:,\s*)?\d{3})"
+    r"|\b(?P<day2>\d{1,2})(?:st|nd|rd|th)?\s+(?P<month2>" + _MONTH_ALT + r")\b",
+    re.IGNORECASE,
+)
+# A score (3-1, 102-99, 6-4) or a percentage: the result of a game, a vote, a poll.
+_SCORE_RE = re.compile(r"(?<![\d.,-])(\d{1,3})\s?[-–]\s?(\d{1,3})(?![\d%.,-])")
+_PERCENT_RE = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d)?)\s?(?:%|per ?cent\b|percent\b)", re.I)
+
+
+def day_references(text: str, published: datetime | None) -> list[date]:
+    """The calendar days a text names, in order of mention, resolved against its publication time.
+
+    A bare weekday is the latest such day on or before publication ("next Tuesday" the coming
+    one); "yesterday" and "last night" the day before; dates without a year take the
+    publication year. Without a publication time nothing can be resolved: an empty list.
+    """
+    if published is None:
+        return []
+    base = published.date()
+    out: list[date] = []
+    for m in _DAY_RE.finditer(text):
+        day = _resolve(m, base)
+        if day is not None and day not in out:
+            out.append(day)
+    return out
+
+
+def _resolve(m: re.Match[str], base: date) -> date | None:
+    """The day one match names (None when it names no valid day)."""
+    if m.group("weekday"):
+        target = _WEEKDAYS.index(m.group("weekday").lower())
+        if m.group("next"):
+            return base + timedelta(days=(target - base.weekday() - 1) % 7 + 1)
+        return base - timedelta(days=(base.weekday() - target) % 7)
+    if m.group("rel"):
+        rel = m.group("rel").lower()
+        return base - timedelta(days=1) if rel in ("yesterday", "last night") else base
+    month_word = (m.group("month1") or m.group("month2") or "").lower().rstrip(".")
+    day_text = m.group("day1") or m.group("day2")
+    month = _MONTH_NAMES.get(month_word)
+    if month is None or day_text is None:
+        return None
+    if month_word == "may" and m.group("month1"):
+        return None  # "may 3" is far more often the verb than the month
+    try:
+        found = date(base.year, month, int(day_text))
+    except ValueError:
+        return None
+    if found > base + timedelta(days=31):  # "December 30" read in early January: last year
+        found = found.replace(year=base.year - 1)
+    return found
+
+
+def event_day(title: str, lead: str, published: datetime | None) -> date | None:
+    """The day of the happening a report is about: the first day its title names, else its lead's."""
+    for part in (title, lead):
+        refs = day_references(part, published)
+        if refs:
+            return refs[0]
+    return None
+
+
+def result_figures(text: str) -> frozenset[str]:
+    """Scores and percentages in a text, normalised ("102-99", "48%"): what a result looks like.
+
+    Scores whose parts look like a date or a range of years are skipped.
+    """
+    found: set[str] = set()
+    for m in _SCORE_RE.finditer(text):
+        a, b = int(m.group(1)), int(m.group(2))
+        if a > 200 or b > 200:
+            continue
+        found.add(f"{max(a, b)}-{min(a, b)}")
+    for m in _PERCENT_RE.finditer(text):
+        found.add(f"{float(m.group(1)):g}%")
+    return frozenset(found)

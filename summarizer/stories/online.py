@@ -1,0 +1,73 @@
+"""Online story assignment in memory: the same steps as the ingest path, without a database.
+
+Used by ``bench/eval_stories.py`` and the tests to run thousands of assignments quickly, and the
+reference the store-backed ingest path follows: document frequencies are counted as articles
+arrive, candidate stories come from an inverted index of each story's index terms (at most
+``CANDIDATES``, most shared terms first, newest on ties), ``assign.decide`` picks one.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from summarizer.stories import assign
+from summarizer.stories.params import Params, load_params
+from summarizer.stories.signals import Signals, extract
+
+CANDIDATES = 8
+
+
+@dataclass
+class OnlineIndex:
+    """Stories built one article at a time."""
+
+    params: Params = field(default_factory=load_params)
+    dfs: Counter[str] = field(default_factory=Counter)
+    n_docs: int = 0
+    stories: dict[int, assign.StoryState] = field(default_factory=dict)
+    members: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    postings: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    story_terms: dict[int, list[str]] = field(default_factory=dict)
+    decisions: list[assign.Decision] = field(default_factory=list)
+
+    def candidates(self, terms: list[str]) -> list[assign.StoryState]:
+        """Stories sharing most index terms with ``terms`` (like the store's lookup)."""
+        hits: Counter[int] = Counter()
+        for t in terms:
+            for sid in self.postings.get(t, ()):
+                hits[sid] += 1
+        best = sorted(hits.items(), key=lambda kv: (-kv[1], -kv[0]))[:CANDIDATES]
+        return [self.stories[sid] for sid, _ in best]
+
+    def add_signals(self, article_id: int, sig: Signals, published: datetime | None) -> int:
+        """Assign one article (its signals) to a story; returns the story id."""
+        w = assign.weigh(sig, self.dfs, self.n_docs, self.params)
+        cands = self.candidates(assign.query_terms(w, self.dfs, self.n_docs))
+        decision = assign.decide(w, published, cands, self.params)
+        self.decisions.append(decision)
+        sid = decision.story_id
+        if sid is None:
+            sid = len(self.stories) + 1
+            self.stories[sid] = assign.StoryState(sid, {})
+        state = assign.absorb(self.stories[sid], w, published)
+        self.stories[sid] = state
+        self.members[sid].append(article_id)
+        for t in self.story_terms.get(sid, []):
+            self.postings[t].discard(sid)
+        terms = assign.index_terms(state)
+        self.story_terms[sid] = terms
+        for t in terms:
+            self.postings[t].add(sid)
+        self.n_docs += 1
+        self.dfs.update(sig.counts.keys())
+        return sid
+
+    def add(self, article_id: int, title: str, text: str, published: datetime | None) -> int:
+        """Assign one article (title and body or teaser) to a story; returns the story id."""
+        return self.add_signals(article_id, extract(title, text, published), published)
+
+    def assignment(self) -> dict[int, int]:
+        """article id -> story id."""
+        return {aid: sid for sid, aids in self.members.items() for aid in aids}

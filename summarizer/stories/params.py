@@ -1,0 +1,37 @@
+"""Fitted story-assignment parameters, shipped as package data (fitted by bench/eval_stories.py)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, fields
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Params:
+    """Weights and thresholds of ``summarizer.stories.assign``."""
+
+    threshold: float = 0.30  # full articles join a story at or above this similarity
+    short_threshold: float = 0.30  # headline-only / teaser items
+    prior_mix: float = 0.6  # share of the general-English rarity prior in a term's idf
+    name_boost: float = 1.5  # names (people, places, organisations) count this much more
+    figure_boost: float = 1.0  # amounts and counts
+    centroid_weight: float = 0.5  # centroid cosine vs mean of the best member heads
+    top_heads: int = 2  # how many best-matching member heads are averaged
+
+
+@lru_cache(maxsize=1)
+def load_params() -> Params:
+    """The shipped parameters (``data/assign.json``), defaults for any missing key."""
+    try:
+        raw = resources.files("summarizer.stories").joinpath("data/assign.json").read_text()
+    except (FileNotFoundError, ModuleNotFoundError):
+        return Params()
+    values = json.loads(raw).get("params", {})
+    known = {f.name for f in fields(Params)}
+    kwargs: dict[str, Any] = {
+        k: (int(v) if k == "top_heads" else float(v)) for k, v in values.items() if k in known
+    }
+    return Params(**kwargs)

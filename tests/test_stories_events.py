@@ -1,0 +1,234 @@
+"""One happening, one story: multi-day coverage stays whole, recurring events stay apart.
+
+Every text here is invented. Articles run through ``OnlineIndex`` (the in-memory twin of the
+ingest path) in publication order, mixed with each other so each story has competition.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from summarizer.stories import assign, days
+from summarizer.stories.online import OnlineIndex
+from summarizer.stories.signals import extract, rarity
+
+
+def at(day: int, hour: int) -> datetime:
+    """A time in March 2026 (2026-03-09 is a Monday)."""
+    return datetime(2026, 3, day, hour, tzinfo=UTC)
+
+
+# A blast on Tuesday, covered Tuesday to Thursday: report, health warning, analysis, headline only.
+BLAST = [
+    (
+        at(10, 19),
+        "Explosion at Brannock chemical plant in Oskeld injures 14 workers",
+        "An explosion tore through the Brannock Chemicals plant on the outskirts of Oskeld on "
+        "Tuesday afternoon, injuring 14 workers and sending a column of black smoke over the "
+        "Varrow valley.\n\nFire crews from three towns fought the blaze for four hours before "
+        "bringing it under control. Two of the injured were flown to the burns unit in Haldane.",
+    ),
+    (
+        at(11, 9),
+        "Oskeld residents told to keep windows shut after Brannock blast",
+        "Health officials in Oskeld on Wednesday urged residents near the Varrow to keep their "
+        "windows closed, a day after a blast at the Brannock Chemicals site injured 14 people.\n\n"
+        "Air samples taken overnight showed solvent levels above safe limits in two streets next "
+        "to the plant, the regional health board said. Schools in the area stayed closed.",
+    ),
+    (
+        at(11, 13),
+        "Brannock blast: union demands answers over Oskeld plant safety",
+        "",
+    ),
+    (
+        at(12, 16),
+        "What went wrong at Brannock? Inspectors flagged corroded tanks two years ago",
+        "Safety inspectors warned Brannock Chemicals in 2024 that solvent tanks at its Oskeld "
+        "plant were corroding, records seen by this newspaper show. The company said on Thursday "
+        "it would cooperate with the inquiry into the explosion that injured 14 workers.\n\n"
+        "Former employees described a maintenance backlog that grew after the plant changed "
+        "owners. The regional safety agency has sealed the damaged tank hall.",
+    ),
+]
+
+# Two debates of the same two candidates in one week (Tuesday and Thursday nights).
+DEBATES = [
+    (
+        at(11, 2),
+        "Halloran and Pryce clash over taxes in first Calder governor debate",
+        "Governor candidates Maeve Halloran and Desmond Pryce clashed over property taxes and the "
+        "state's water plan on Tuesday night in the first of two debates before the Calder "
+        "primary, held at Winthrop College.\n\nPryce accused Halloran of hiding the cost of her "
+        "water plan; Halloran said Pryce had no plan at all for the drought-hit south.",
+    ),
+    (
+        at(11, 8),
+        "Pryce goes on the attack against Halloran at Winthrop College debate",
+        "Desmond Pryce repeatedly accused Maeve Halloran of ducking questions about property "
+        "taxes on Tuesday night, in a combative first debate of the Calder governor race.\n\n"
+        "Halloran kept returning to the water plan and the drought in the south of the state.",
+    ),
+    (
+        at(13, 2),
+        "Halloran and Pryce spar over schools in final Calder governor debate",
+        "Maeve Halloran and Desmond Pryce traded barbs over school funding and the water plan on "
+        "Thursday night in their second and final debate before the Calder primary, at the "
+        "Ostend civic theatre.\n\nPryce again attacked Halloran over property taxes, while "
+        "Halloran pressed him on teacher pay and the drought in the south.",
+    ),
+    (
+        at(13, 7),
+        "Schools dominate second Halloran-Pryce debate in Ostend",
+        "School funding and teacher pay dominated the second debate between Maeve Halloran and "
+        "Desmond Pryce on Thursday night, the last before the Calder primary.\n\nBoth "
+        "candidates promised to end the drought emergency in the south within a year.",
+    ),
+]
+
+# Daily market reports on consecutive days.
+MARKETS = [
+    (
+        at(9, 21),
+        "Stocks slide as oil jumps; Dow loses 310 points",
+        "Wall Street stocks fell on Monday as a jump in oil prices revived inflation worries, "
+        "with the Dow Jones Industrial Average losing 310 points, or 0.8%, to 38,420. The S&P "
+        "500 fell 1.1% and the Nasdaq Composite lost 1.4%.\n\nEnergy shares were the only "
+        "gainers as Brent crude rose above $96 a barrel.",
+    ),
+    (
+        at(9, 22),
+        "Wall Street ends lower on oil surge",
+        "US stocks closed lower on Monday after oil prices surged, the Dow Jones Industrial "
+        "Average shedding 310 points to 38,420 while the Nasdaq slid 1.4%.\n\nTraders said "
+        "inflation worries were back as crude topped $96 a barrel.",
+    ),
+    (
+        at(10, 21),
+        "Stocks rebound as oil retreats; Dow gains 245 points",
+        "Wall Street stocks rose on Tuesday as oil prices eased, with the Dow Jones Industrial "
+        "Average gaining 245 points, or 0.6%, to 38,665. The S&P 500 added 0.7% and the Nasdaq "
+        "Composite climbed 0.9%.\n\nEnergy shares lagged as Brent crude slipped to $91 a barrel.",
+    ),
+    (
+        at(10, 22),
+        "Wall Street climbs as crude cools",
+        "US stocks closed higher on Tuesday as crude prices cooled, the Dow Jones Industrial "
+        "Average adding 245 points to 38,665 and the Nasdaq rising 0.9%.\n\nTraders said "
+        "inflation worries eased with Brent at $91 a barrel.",
+    ),
+]
+
+# Two polls of the same race, two days apart, by different pollsters. (A poll and a debate of the
+# same candidates reported on the same day can still merge: a known limit of the day rule.)
+POLLS = [
+    (
+        at(9, 15),
+        "Halloran leads Pryce by six points in Northgate poll",
+        "Maeve Halloran leads Desmond Pryce 47% to 41% among likely voters in the Calder "
+        "governor primary, a Northgate University poll released on Monday found.\n\nThe poll of "
+        "812 voters has a margin of error of 3.4 points. Water policy was the top issue.",
+    ),
+    (
+        at(11, 15),
+        "Pryce closes gap on Halloran in Tessaly Research poll",
+        "Desmond Pryce has narrowed Maeve Halloran's lead in the Calder governor primary to 44% "
+        "against 42%, according to a Tessaly Research poll published on Wednesday.\n\nThe survey "
+        "of 650 likely voters has a margin of error of 3.8 points; water policy led the issues.",
+    ),
+]
+
+
+def run(*groups: list[tuple[datetime, str, str]]) -> dict[str, int]:
+    """Assign every article of the groups in time order; title -> story id."""
+    index = OnlineIndex()
+    items = sorted((a for g in groups for a in g), key=lambda a: (a[0], a[1]))
+    return {title: index.add(n, title, text, when) for n, (when, title, text) in enumerate(items)}
+
+
+def stories_of(assigned: dict[str, int], group: list[tuple[datetime, str, str]]) -> set[int]:
+    return {assigned[title] for _, title, _ in group}
+
+
+def test_a_multi_day_event_in_different_wordings_stays_one_story() -> None:
+    assigned = run(BLAST, DEBATES, MARKETS, POLLS)
+    assert len(stories_of(assigned, BLAST)) == 1
+
+
+def test_two_debates_in_one_week_are_two_stories() -> None:
+    assigned = run(BLAST, DEBATES, POLLS)
+    first, second = stories_of(assigned, DEBATES[:2]), stories_of(assigned, DEBATES[2:])
+    assert len(first) == 1 and len(second) == 1 and first != second
+
+
+def test_consecutive_day_market_reports_are_two_stories() -> None:
+    assigned = run(MARKETS, BLAST)
+    monday, tuesday = stories_of(assigned, MARKETS[:2]), stories_of(assigned, MARKETS[2:])
+    assert len(monday) == 1 and len(tuesday) == 1 and monday != tuesday
+
+
+def test_two_polls_are_two_stories() -> None:
+    assigned = run(POLLS, DEBATES)
+    assert len(stories_of(assigned, POLLS)) == 2
+    assert not stories_of(assigned, POLLS) & stories_of(assigned, DEBATES)
+
+
+def test_the_rule_not_dissimilarity_keeps_the_second_debate_apart() -> None:
+    """Without the recurring-event rule the second debate would join the first: text is close."""
+    index = OnlineIndex()
+    for n, (when, title, text) in enumerate(DEBATES[:2]):
+        index.add(n, title, text, when)
+    when, title, text = DEBATES[2]
+    sig = extract(title, text, when)
+    w = assign.weigh(sig, index.dfs, index.n_docs, index.params)
+    story = index.stories[1]
+    assert assign.similarity(w, story, index.params) >= index.params.threshold
+    decision = assign.decide(w, when, [story], index.params)
+    assert decision.story_id is None and decision.reason.startswith("another day")
+
+
+def test_headline_only_item_joins_its_story_and_is_flagged_short() -> None:
+    assigned = run(BLAST, DEBATES)
+    headline = BLAST[2][1]
+    assert assigned[headline] == assigned[BLAST[0][1]]
+    assert extract(headline, "", BLAST[2][0]).short
+    assert not extract(BLAST[0][1], BLAST[0][2], BLAST[0][0]).short
+
+
+def test_days_are_read_from_title_then_lead_and_resolved_against_publication() -> None:
+    wed = at(11, 9)
+    assert days.event_day("Debate on Tuesday", "It was on Monday.", wed) == at(10, 0).date()
+    assert days.event_day("Blast aftermath", "Officials said yesterday", wed) == at(10, 0).date()
+    assert days.event_day("Vote set", "The vote is next Tuesday", wed) == at(17, 0).date()
+    assert days.event_day("Poll", "Released March 9", wed) == at(9, 0).date()
+    assert days.event_day("Nothing", "No day here", wed) is None
+    assert days.event_day("On Monday", "", None) is None
+    assert days.result_figures("Rovers won 3-1; turnout 52% and 48.5 percent") == {
+        "3-1",
+        "52%",
+        "48.5%",
+    }
+
+
+def test_rare_words_outweigh_common_ones() -> None:
+    assert rarity("brannock") > rarity("plant") > rarity("the")
+
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds not present")
+def test_the_five_seeds_form_one_story() -> None:
+    from summarizer.clean.cleaner import clean_document
+
+    index = OnlineIndex()
+    docs = [
+        clean_document(p.read_text(encoding="utf-8"), "txt", p.name)
+        for p in sorted(SEEDS.glob("*.txt"))
+    ]
+    assert len(docs) == 5
+    ids = {index.add(n, d.title, d.text, d.published) for n, d in enumerate(docs)}
+    assert len(ids) == 1
