@@ -42,6 +42,7 @@ class Article:
     story_id: int | None = None
     duplicate_of: int | None = None
     images: tuple[str, ...] = ()
+    short: bool = False  # headline-only or teaser: coverage (sources, framings), never briefing text
 
     @property
     def paragraphs(self) -> list[str]:
