@@ -279,7 +279,7 @@ def build_briefing(
     """
     ordered = _article_order(articles)
     framings = _framings(ordered)
-    cands = _cap(extract_all(ordered), len(ordered))
+    cands = _cap(extract_all([a for a in ordered if not a.short]), len(ordered))
     if not cands:
         return Briefing(story_id=story_id, title=title, sentences=(), framings=framings)
     sim, fm, docs = _similarity(cands)
