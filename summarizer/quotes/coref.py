@@ -88,14 +88,15 @@ class Entities:
         return self.orgs[-1] if self.orgs else ""
 
     def pronoun(self, pron: str) -> Source:
-        """He/she: the latest subject or speaker whose gender is that one or unknown (the
-        unknown one then learns it)."""
+        """He/she: the latest subject or speaker whose gender is that one or unknown (an
+        unknown gender is learnt when that person was the only candidate)."""
         want = _PRONOUN_GENDER[pron]
-        for person in reversed(self.recent[-5:]):
-            if person.gender in (want, ""):
-                person.gender = want
-                return Source(person.name, person.role, person)
-        return NO_SOURCE
+        fits = [p for p in reversed(self.recent[-5:]) if p.gender in (want, "")]
+        if not fits:
+            return NO_SOURCE
+        if len(fits) == 1:
+            fits[0].gender = want  # learnt only when nobody else could be meant
+        return Source(fits[0].name, fits[0].role, fits[0])
 
     def by_role(self, ref: Ref) -> Source:
         """"the senator", "the 19-year-old winger", "the spokesperson": a known holder of the

@@ -128,6 +128,7 @@ def clause_subject(toks: list[Tok], start: int, end: int) -> Ref | None:
     lead = np_fwd(toks, i) if i < end else None
     if lead is not None and lead.kind not in ("person", "org") and not _owned_name(toks, lead):
         after = lead.index + max(len(lead.words), 1)
+        after = next((k for k in range(after, min(end, after + 3)) if toks[k].text == ","), after)
         if after < end and toks[after].text == ",":
             named = np_fwd(toks, after + 1)
             if named is not None and named.kind == "person":

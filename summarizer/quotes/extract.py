@@ -43,6 +43,20 @@ _CREDIT_RE = re.compile(
 )
 
 
+def _heads(paras: list[str]) -> list[bool]:
+    """Paragraphs that must not set the topic: labels, headlines, captions (repeated, or
+    repeated with a credit appended, or ending in a photo credit)."""
+    texts = [p.strip() for p in paras]
+    seen = Counter(texts)
+    out = [is_label_or_headline(p) or seen[t] > 1 or bool(_CREDIT_RE.search(p))
+           for p, t in zip(paras, texts, strict=True)]
+    for k in range(len(texts) - 1):
+        a, b = texts[k], texts[k + 1]
+        if a and b and (b.startswith(a) or a.startswith(b)):
+            out[k] = out[k + 1] = True
+    return out
+
+
 def _keep(cand: Cand, content: str, toks: list[Tok], q: int, attributed: bool,
           headline: bool) -> bool:
     """Whether a candidate is a real quote rather than a title, headline or scare quote."""
@@ -157,9 +171,7 @@ def extract_quotes(text: str) -> list[Quote]:
     paras, cands, all_spans = candidates(text)
     if not cands:
         return []
-    seen = Counter(p.strip() for _, p in paras)
-    heads = [is_label_or_headline(p) or seen[p.strip()] > 1 or bool(_CREDIT_RE.search(p))
-             for _, p in paras]
+    heads = _heads([p for _, p in paras])
     ents = Entities()
     found: dict[int, tuple[Quote, Source]] = {}
     contexts: dict[int, list[str]] = {}

@@ -113,6 +113,7 @@ PERSON_NOUNS = word_set(
     victim survivor passenger customer patient parent caller viewer reader voter protester
     protestor source insider aide staffer employee member entrepreneur founder landlord tenant
     fan miner grower shopper commuter local villager immigrant refugee official spokesperson
+    negotiator mediator colleague deputy rival partner counterpart guest
     """
 )
 AGE_NOUN_RE = re.compile(r"^\d+-year-old$")

@@ -99,8 +99,9 @@ def _split_name(words: list[str]) -> tuple[list[str], list[str]]:
 
 def classify(words: list[str], det: str, index: int, owner: Ref | None = None) -> Ref | None:
     """Classify a phrase (without its determiner) as a person, organisation or described source."""
-    while words and words[-1].lower() in NOT_NAME_WORDS | PARTICLES:
-        words = words[:-1]
+    while words and words[-1].lower() in NOT_NAME_WORDS | PARTICLES and not (
+            len(words) > 1 and is_given_name(words[-2]) and words[-1][0].isupper()):
+        words = words[:-1]  # "Tom May" keeps its surname
     if not words:
         return None
     role, name = _split_name(words)
