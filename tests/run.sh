@@ -1,14 +1,38 @@
 #!/usr/bin/env bash
-# Set up a fresh virtual environment and run the whole check: ruff, mypy, pytest.
+# Set up a fresh test virtual environment and run the whole check: ruff, mypy, pytest.
 # Usage: bash tests/run.sh [pytest args...]
+#
+# Needs only python3 (with venv and pip). The installer is uv when it can be had: it is installed
+# once into a small tools venv ($BRIEFBOT_TOOLS_VENV, default .venv-tools/, reused between runs)
+# and makes the fresh test venv in seconds from its cache. Without uv (no wheel for the platform,
+# no network for it) the script falls back to plain pip. BRIEFBOT_INSTALLER=pip forces pip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV="${BRIEFBOT_TEST_VENV:-.venv-test}"
-PY="${PYTHON:-python3}"
+TOOLS="${BRIEFBOT_TOOLS_VENV:-.venv-tools}"
+PY="$("${PYTHON:-python3}" -c 'import sys; print(sys.executable)')"
+SECONDS=0
+
+uv_ready() { [ -x "$TOOLS/bin/uv" ] && "$TOOLS/bin/uv" --version >/dev/null 2>&1; }
+
+if [ "${BRIEFBOT_INSTALLER:-uv}" = uv ] && ! uv_ready; then
+    rm -rf "$TOOLS"
+    if ! { "$PY" -m venv "$TOOLS" && "$TOOLS/bin/python" -m pip install -q uv; }; then
+        echo "tests/run.sh: could not install uv; using pip" >&2
+    fi
+fi
+
 rm -rf "$VENV"
-"$PY" -m venv "$VENV"
-"$VENV/bin/python" -m pip install -q -U pip
-"$VENV/bin/python" -m pip install -q -e ".[test]"
+if [ "${BRIEFBOT_INSTALLER:-uv}" = uv ] && uv_ready; then
+    "$TOOLS/bin/uv" venv -q --python "$PY" "$VENV"
+    "$TOOLS/bin/uv" pip install -q --python "$VENV/bin/python" -e ".[test]"
+else
+    "$PY" -m venv "$VENV"
+    "$VENV/bin/python" -m pip install -q -U pip
+    "$VENV/bin/python" -m pip install -q -e ".[test]"
+fi
+echo "== environment ready in ${SECONDS}s"
+
 echo "== ruff"; "$VENV/bin/ruff" check bot summarizer tests bench
 echo "== mypy"; "$VENV/bin/mypy"
 echo "== pytest"
@@ -16,5 +40,6 @@ set +e
 "$VENV/bin/python" -m pytest "$@"
 rc=$?
 set -e
+echo "== done in ${SECONDS}s"
 if [ "$rc" -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi
 exit "$rc"
