@@ -73,6 +73,17 @@ class Caller:
     is_admin: bool = False
 
 
+@dataclass(frozen=True)
+class SubscriptionChanged:
+    """Event: a chat subscribed, changed its digest time or zone, or unsubscribed."""
+
+    chat_id: int
+    subscribed: bool
+
+
+SubscriptionListener = Callable[[SubscriptionChanged], None]
+
+
 def usage(spec: CommandSpec) -> str:
     """'Usage: /brief [story | words]'."""
     return f"Usage: /{spec.name} {spec.args}".rstrip()
@@ -96,6 +107,8 @@ class Commands:
         self.fetcher = fetcher
         self.fetch_many: FetchMany | None = None
         self.bot_username = bot_username
+        # Told of every subscription change (the Telegram layer reschedules the chat's digest).
+        self.on_subscription_change: SubscriptionListener = lambda event: None
 
     # -- dispatch --
 
@@ -296,6 +309,7 @@ class Commands:
         self.store.subscribe(
             caller.chat_id, at.strftime("%H:%M"), zone, self.settings.digest_stories
         )
+        self.on_subscription_change(SubscriptionChanged(caller.chat_id, subscribed=True))
         return simple(
             f"Subscribed: your digest arrives every day at {at.strftime('%H:%M')} ({zone}).",
             "Change it with /subscribe HH:MM Area/City, stop it with /unsubscribe.",
@@ -304,6 +318,7 @@ class Commands:
     async def cmd_unsubscribe(self, args: str, caller: Caller) -> Reply:
         """Stop the digest."""
         if self.store.unsubscribe(caller.chat_id):
+            self.on_subscription_change(SubscriptionChanged(caller.chat_id, subscribed=False))
             return simple("Unsubscribed: no more daily digests. /subscribe brings them back.")
         return simple("This chat has no digest subscription. /subscribe starts one.")
 

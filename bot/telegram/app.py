@@ -94,6 +94,8 @@ async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """At start: command menus, digests scheduled, catch-up, feed polling."""
     rt: BotRuntime = app.bot_data["runtime"]
     rt.commands.bot_username = app.bot.username or ""
+    # Subscription changes are events of the command layer: reschedule that chat's digest job.
+    rt.commands.on_subscription_change = lambda event: jobs.schedule_chat(app, event.chat_id)
     for chat_id, *_ in rt.store.subscriptions():
         jobs.schedule_chat(app, chat_id)
     jq = app.job_queue

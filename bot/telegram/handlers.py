@@ -21,7 +21,6 @@ from telegram.error import BadRequest, TelegramError
 from bot.chat.commands import COMMANDS, Caller
 from bot.chat.reply import Reply, simple
 from bot.sources.ingest import MAX_FILE_BYTES
-from bot.telegram.jobs import schedule_chat
 from bot.telegram.runtime import BACK, BotContext, BotRuntime, Page, split_page
 
 log = logging.getLogger(__name__)
@@ -127,8 +126,6 @@ async def on_command(update: Update, context: BotContext) -> None:
             reply = await run_command(rt, text, rt.caller(update), name)
     if reply.paragraphs:
         await rt.send(context.application, chat.id, reply, command=text, thread_id=thread)
-    if name in GROUP_ADMIN_COMMANDS:
-        schedule_chat(context.application, chat.id)
 
 
 async def on_text(update: Update, context: BotContext) -> None:
