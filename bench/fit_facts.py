@@ -7,8 +7,9 @@ Pairs of candidate sentences from different outlets are labelled from the alignm
 split FIT/CHECK by a hash of their id; a pair belongs to the split of the hash of its two fact
 ids, so CHECK pairs involve facts whose pairs were never seen in FIT. The grid picks, on FIT:
 the IDF mix and name weight, the "same" threshold (best F0.5: precision first), the "carry"
-threshold (best F0.5 with precision >= 0.9: credits), and the "only" threshold (recall >= 0.95
-of related pairs: what may not be called single-outlet). Both splits are printed.
+threshold (best F0.5 with precision >= 0.9: credits); then the "only" threshold: a sentence
+whose relatedness to every other outlet's sentence stays below it is single-outlet, fitted for
+precision >= 0.95 of that claim (sentence level, facts split the same way). Both splits printed.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -33,16 +36,19 @@ from summarizer.brief import facts as F
 
 OUT = Path(__file__).resolve().parent.parent / "summarizer" / "brief" / "data" / "facts.json"
 Pair = tuple[bool, bool, str, int, int]  # same, related, split, i, j
+Single = tuple[bool, str, int, list[int]]  # only its outlet carries its fact, split, i, others
 
 
 def _split(key: str) -> str:
     return "FIT" if hashlib.sha256(key.encode()).digest()[0] % 3 else "CHECK"
 
 
-def labelled_pairs() -> tuple[list[str], list[Pair]]:
-    """Candidate texts of every aligned event and their labelled cross-outlet pairs."""
+def labelled_pairs() -> tuple[list[str], list[Pair], list[Single]]:
+    """Candidate texts of every aligned event, their labelled cross-outlet pairs and, per
+    sentence, whether its fact is carried by its own outlet only."""
     texts: list[str] = []
     pairs: list[Pair] = []
+    singles: list[Single] = []
     for event in load_events(FACTS):
         arts = seed_articles(event)
         cands = engine.extract_all(engine._article_order(arts))
@@ -60,7 +66,33 @@ def labelled_pairs() -> tuple[list[str], list[Pair]]:
             related = same or a.fact in b.facts or b.fact in a.facts
             split = _split("|".join(sorted({a.fact, b.fact})))
             pairs.append((same, related, split, base + i, base + j))
-    return texts, pairs
+        for i, a in enumerate(labels):
+            if a is None:
+                continue
+            only = event.carriers.get(a.fact, frozenset()) == {a.outlet}
+            others = [
+                base + j for j, b in enumerate(labels) if b is not None and b.outlet != a.outlet
+            ]
+            singles.append((only, _split(a.fact), base + i, others))
+    return texts, pairs, singles
+
+
+def fit_only(fm: F.FactMatrix, singles: list[Single], split: str, t: float | None = None
+             ) -> tuple[float, float, float]:
+    """(threshold, precision, recall) of "only its outlet" = relatedness to every other
+    outlet's sentence below the threshold; fits the threshold (precision >= 0.95) if not given."""
+    rows = [x for x in singles if x[1] == split and x[3]]
+    score = [
+        float(max(np.max(fm.carry[i, o]), np.max(fm.carry[o, i]))) for _, _, i, o in rows
+    ]
+    gold = [x[0] for x in rows]
+    grid = [t] if t is not None else [x / 100 for x in range(10, 60, 2)]
+    best = (grid[0], 1.0, 0.0)
+    for th in grid:
+        pp, rr = _pr([sc < th for sc in score], gold)
+        if t is not None or (pp >= 0.95 and rr >= best[2]):
+            best = (th, pp, rr)
+    return best
 
 
 def _pr(pred: Sequence[bool], gold: Sequence[bool]) -> tuple[float, float]:
@@ -125,12 +157,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--write", action="store_true", help=f"write {OUT}")
     args = parser.parse_args(argv)
-    texts, pairs = labelled_pairs()
+    texts, pairs, singles = labelled_pairs()
     fitted = fit(texts, pairs)
+    F.use_params(fitted)
+    t_only, _, _ = fit_only(F.fact_matrix(texts), singles, "FIT")
+    fitted = dataclasses.replace(fitted, only=t_only)
     print("fitted:", dataclasses.asdict(fitted))
     for split in ("FIT", "CHECK"):
         n = sum(1 for x in pairs if x[2] == split)
         m = evaluate(texts, pairs, fitted, split)
+        _, op, orr = fit_only(F.fact_matrix(texts), singles, split, fitted.only)
+        m.update({"single_p": op, "single_r": orr})
         print(f"{split:<5} {n:>5} pairs  " + "  ".join(f"{k} {v:.3f}" for k, v in m.items()))
     if args.write:
         OUT.write_text(

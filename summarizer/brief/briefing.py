@@ -3,8 +3,7 @@
 1. Every article's body is split into real sentences; captions, headings, fragments, questions,
    bare quotes and boilerplate are dropped (``summarizer.brief.sentences``).
 2. Sentences telling the same fact in several articles are grouped (``summarizer.brief.facts``:
-   paraphrase-aware concept overlap weighted by word rarity, or cosine of stemmed TF-IDF vectors;
-   leader clustering). A group is one fact; its wording is the best-formed member that reads on
+   paraphrase-aware concept overlap weighted by word rarity; leader clustering). A group is one fact; its wording is the best-formed member that reads on
    its own; its sources are every outlet with a sentence that states the fact (``credits``).
 3. sumy's LexRank (vectorised, ``summarizer.brief.ranking``) ranks the group wordings. The score mixes
    that centrality with source support (how many outlets carry the fact) and position (news
@@ -28,22 +27,13 @@ import numpy as np
 
 from summarizer.brief import coherence
 from summarizer.brief.credits import carriers, exclusives, wording_outlet
-from summarizer.brief.facts import FactMatrix, fact_matrix, params
+from summarizer.brief.facts import FactMatrix, concepts, fact_matrix, params
 from summarizer.brief.ranking import lexrank_scores
 from summarizer.brief.sentences import Candidate, extract_all
 from summarizer.models import Article, Briefing, BriefSentence, Framing
-from summarizer.nlp.similarity import (
-    containment_matrix,
-    cosine_matrix,
-    group_near_duplicates,
-    terms,
-)
+from summarizer.nlp.similarity import group_near_duplicates
 from summarizer.nlp.text import fold
 
-COSINE_SAME = 0.42  # TF-IDF cosine at which two sentences tell the same fact
-CONTAIN_THRESHOLD = 0.75  # share of the shorter sentence's terms found in the longer one
-CONTAIN_MIN_TERMS = 5
-CONTAIN_MAX_TERMS = 14
 MMR_LAMBDA = 0.8
 W_CENTRAL, W_SUPPORT, W_POSITION, W_LEDE = 0.25, 0.40, 0.20, 0.15
 LEDE_SENTENCES = 3  # an article's first sentences: where it puts its central facts
@@ -83,23 +73,11 @@ def _article_order(articles: Sequence[Article]) -> list[Article]:
 
 
 def _similarity(cands: Sequence[Candidate]) -> tuple[np.ndarray, FactMatrix, list[tuple[str, ...]]]:
-    """"Same fact" score (fact concepts, or cosine/containment rescaled to the same threshold),
-    the fact matrix and each candidate's terms."""
-    docs = [terms(c.text) for c in cands]
-    sim = cosine_matrix(docs)
-    sizes = np.array([len(set(d)) for d in docs])
-    # Only a short sentence can be mostly contained in another: compare those rows only.
-    short = np.flatnonzero((sizes >= CONTAIN_MIN_TERMS) & (sizes <= CONTAIN_MAX_TERMS))
-    if len(docs) > 1 and len(short):
-        contain = containment_matrix(docs, short.tolist())
-        big_enough = sizes[None, :] >= CONTAIN_MIN_TERMS
-        boost = np.where(big_enough & (contain >= CONTAIN_THRESHOLD), contain * 0.6, 0.0)
-        boost = boost.astype(sim.dtype)
-        sim[short, :] = np.maximum(sim[short, :], boost)
-        sim[:, short] = np.maximum(sim[:, short], boost.T)
-    fm = fact_matrix([c.text for c in cands])
-    same = np.maximum(sim * (params().same / COSINE_SAME), fm.same)
-    return np.clip(same, 0.0, 1.0), fm, docs
+    """"Same fact" scores, the fact matrix and each candidate's concepts."""
+    texts = [c.text for c in cands]
+    fm = fact_matrix(texts)
+    docs = [tuple(k for k, _ in concepts(t)) for t in texts]
+    return fm.same, fm, docs
 
 
 def _choose_rep(

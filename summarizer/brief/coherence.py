@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from summarizer.models import Article
 from summarizer.nlp.text import fold, paragraphs, split_sentences, straighten_quotes
@@ -77,7 +78,8 @@ def _outside_quotes(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def names_in(text: str) -> list[tuple[int, str, str]]:
+@lru_cache(maxsize=20_000)
+def names_in(text: str) -> tuple[tuple[int, str, str], ...]:
     """Person-like names in a text: (offset, role, name), role words split off the front."""
     out: list[tuple[int, str, str]] = []
     for m in _CAP_RE.finditer(straighten_quotes(text)):
@@ -94,7 +96,7 @@ def names_in(text: str) -> list[tuple[int, str, str]]:
             out.append((m.start(), "", name))  # a surname: usable only if known already
         elif all(not is_role_word(w) for w in name.split()):
             out.append((m.start(), role, name))
-    return out
+    return tuple(out)
 
 
 def subject_reference(text: str) -> Reference | None:

@@ -55,15 +55,18 @@ def wording_outlet(cand: Candidate) -> str:
     return cand.outlet.strip() if any(len(q.split()) >= 3 for q in quoted) else ""
 
 
-def _other_sentences(articles: Sequence[Article], outlet: str, article_id: int) -> list[str]:
-    """Every sentence of every article from another source."""
+def _other_sentences(
+    articles: Sequence[Article], outlet: str, article_id: int, seen: set[str]
+) -> list[str]:
+    """Every sentence (headline included) of every article from another source that is not a
+    candidate already compared (``seen``: folded candidate texts)."""
     key = fold(outlet)
     out: list[str] = []
     for a in articles:
         if a.id == article_id or (key and fold(a.outlet) == key):
             continue
         for p in paragraphs(f"{a.title}\n\n{a.text}"):
-            out.extend(split_sentences(p))
+            out.extend(s for s in split_sentences(p) if fold(s) not in seen)
     return out
 
 
@@ -82,6 +85,7 @@ def exclusives(
     limit = params().only
     taken: list[int] = list(used)
     out: list[BriefSentence] = []
+    seen = {fold(c.text) for c in cands}
     for g in sorted(groups, key=lambda g: (-g.score, g.rep)):
         if len(out) >= MAX_EXCLUSIVES:
             break
@@ -95,7 +99,8 @@ def exclusives(
         others = [k for k in range(len(cands)) if cands[k].article_id not in g.article_ids]
         if others and float(related[g.rep, others].max()) >= limit:
             continue
-        if partial_overlap(c.text, _other_sentences(articles, c.outlet, c.article_id)) >= limit:
+        rest = _other_sentences(articles, c.outlet, c.article_id, seen)
+        if partial_overlap(c.text, rest) >= limit:
             continue
         text = c.text
         if coherence.subject_reference(text) is not None:

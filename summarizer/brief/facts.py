@@ -28,9 +28,9 @@ import numpy as np
 from summarizer.nlp.similarity import stem, stop_words
 from summarizer.nlp.text import straighten_quotes
 
-_TOKEN_RE = re.compile(r"[A-Za-z0-9]+(?:[.'\u2019-][A-Za-z0-9]+)*\.?")
+_TOKEN_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|[A-Za-z0-9]+(?:[.'\u2019-][A-Za-z0-9]+)*\.?")
 _NUMBER_WORDS = {
-    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+    "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
     "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "dozen": "12",
     "hundred": "100", "thousand": "1000", "million": "1000000", "billion": "1000000000",
 }
@@ -174,11 +174,12 @@ def concepts(text: str) -> tuple[tuple[str, float], ...]:
             concept = single[word]
             out[concept] = max(out.get(concept, 0.0), scale * _prior(word))
             continue
-        if word.isdigit():
-            out[f"#{word}"] = 1.0
+        plain = word.replace(",", "")
+        if plain.replace(".", "", 1).isdigit():
+            out[f"#{plain}"] = 1.0  # a figure: compared by value, disagreeing figures penalised
             continue
-        if word in _NUMBER_WORDS:
-            out[f"#{_NUMBER_WORDS[word]}"] = 1.0
+        if word in _NUMBER_WORDS and toks[i - 1][1].islower():
+            out[f"~{_NUMBER_WORDS[word]}"] = 0.5  # "two leaders": a count, not a figure
             continue
         for part in word.split("-"):
             part = part.replace(".", "").replace("'", "")
@@ -236,9 +237,8 @@ def clauses(text: str) -> list[str]:
 
 
 def fact_matrix(texts: Sequence[str]) -> FactMatrix:
-    """All-pairs fact scores: "same" between whole sentences; "carry" also between clauses, so
-    a compound sentence carries each fact it states."""
-    sentence = _scores(texts)
+    """All-pairs fact scores: "same" between whole sentences; "carry" also from each clause,
+    so a compound sentence carries each fact it states."""
     units: list[str] = []
     owner: list[int] = []
     for i, t in enumerate(texts):
@@ -246,82 +246,84 @@ def fact_matrix(texts: Sequence[str]) -> FactMatrix:
         if len(parts) > 1:
             units.extend(parts)
             owner.extend([i] * len(parts))
-    if not units:
-        return sentence
-    # Clauses are scored within the same story vocabulary (the whole sentences plus clauses).
-    both = _scores([*texts, *units])
-    n = len(texts)
-    idx = np.concatenate([np.arange(n), n + np.arange(len(units))])
-    own = np.concatenate([np.arange(n), np.asarray(owner)])
-    # carry[i, j]: the best share of one of i's parts stated by one of j's parts.
-    sub = both.carry[np.ix_(idx, idx)]
-    rows = np.full((n, len(idx)), 0.0, dtype=np.float32)
-    np.maximum.at(rows, own, sub)
-    carry = np.zeros((n, n), dtype=np.float32)
-    np.maximum.at(carry.T, own, rows.T)
-    carry = np.maximum(carry, sentence.carry)
-    np.fill_diagonal(carry, 1.0)
-    return FactMatrix(sentence.same, carry)
-
-
-def _scores(texts: Sequence[str]) -> FactMatrix:
-    """All-pairs fact scores of whole texts (sparse products: fast for thousands)."""
-    from scipy import sparse
-
     n = len(texts)
     if n == 0:
         empty = np.zeros((0, 0), dtype=np.float32)
         return FactMatrix(empty, empty)
+    # Clauses are rows only: a whole sentence states everything its clauses state, so
+    # "a clause of i stated by a clause of j" is "a clause of i stated by j".
+    same, carry_rows = _scores([*texts, *units], n)
+    if not units:
+        return FactMatrix(same, carry_rows)
+    own = np.concatenate([np.arange(n), np.asarray(owner)])
+    order = np.argsort(own, kind="stable")
+    starts = np.flatnonzero(np.r_[True, np.diff(own[order]) != 0])
+    carry = np.maximum.reduceat(carry_rows[order], starts, axis=0)
+    np.fill_diagonal(carry, 1.0)
+    return FactMatrix(same, carry)
+
+
+def _penalties(texts: Sequence[str], numeric: object, n: int) -> np.ndarray:
+    """Multipliers of every (text, first-n text) pair: numbers, actors, negation disagree."""
+    from scipy import sparse
+
     p = params()
+    num = sparse.csr_matrix(numeric)
+    factor = np.ones((len(texts), n), dtype=np.float32)
+    has = np.asarray(num.sum(axis=1)).ravel() > 0
+    agree = np.asarray((num @ num[:n].T).todense()) > 0
+    factor[has[:, None] & has[None, :n] & ~agree] *= p.number_penalty
+    actors = np.array([actor(t) for t in texts])
+    named = actors != ""
+    differ = named[:, None] & named[None, :n] & (actors[:, None] != actors[None, :n])
+    factor[differ] *= p.actor_penalty
+    negated = np.array([bool(_NEGATION_RE.search(t.lower())) for t in texts])
+    factor[negated[:, None] != negated[None, :n]] *= p.negation_penalty
+    return factor
+
+
+def _scores(texts: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """"Same" among the first ``n`` texts (n x n) and "carry" of every text into each of the
+    first ``n`` (len x n), from one sparse product over the story's concepts."""
+    from scipy import sparse
+
+    p = params()
+    total_docs = len(texts)
     cons = [concepts(t) for t in texts]
     df: dict[str, int] = {}
     for cl in cons:
         for c, _ in cl:
             df[c] = df.get(c, 0) + 1
-    vocab = {c: j for j, c in enumerate(sorted(df))}
-    rows, cols, vals = [], [], []
-    for i, cl in enumerate(cons):
-        for c, prior in cl:
-            idf = math.log((n + 1) / (df[c] + 0.5)) / math.log(n + 2)
-            rows.append(i)
-            cols.append(vocab[c])
-            vals.append(prior * (1 - p.idf_mix + p.idf_mix * min(1.0, max(0.0, idf))))
-    weights = sparse.csr_matrix((vals, (rows, cols)), shape=(n, len(vocab)), dtype=np.float32)
-    presence = weights.copy()
-    presence.data[:] = 1.0
-    # shared[i, j]: weight (from i's side) of the concepts i and j share.
-    shared = np.asarray((weights @ presence.T).todense(), dtype=np.float32)
-    shared = np.minimum(shared, shared.T)  # same concepts, the lighter side's weight
+    names = sorted(df)
+    vocab = {c: j for j, c in enumerate(names)}
+    scale = {
+        c: 1 - p.idf_mix
+        + p.idf_mix * min(1.0, max(0.0, math.log((total_docs + 1) / (k + 0.5)) / math.log(total_docs + 2)))
+        for c, k in df.items()
+    }
+    rows = [i for i, cl in enumerate(cons) for _ in cl]
+    cols = [vocab[c] for cl in cons for c, _ in cl]
+    vals = [w * scale[c] for cl in cons for c, w in cl]
+    shape = (total_docs, len(vocab))
+    weights = sparse.csr_matrix((vals, (rows, cols)), shape=shape, dtype=np.float32)
+    presence = sparse.csr_matrix(
+        (np.ones(len(vals), dtype=np.float32), (rows, cols)), shape=shape
+    )
+    # Shared concepts weighed on the lighter side: min(i's weight of them, j's weight of them).
+    mine = np.asarray((weights @ presence[:n].T).todense(), dtype=np.float32)
+    theirs = np.asarray((presence @ weights[:n].T).todense(), dtype=np.float32)
+    shared = np.minimum(mine, theirs)
     totals = np.asarray(weights.sum(axis=1)).ravel().astype(np.float32)
     totals[totals == 0] = 1.0
-    same = 2 * shared / (totals[:, None] + totals[None, :])
-    carry = shared / totals[:, None]
-    factor = np.ones((n, n), dtype=np.float32)
-    numeric = sparse.csr_matrix(
-        presence.multiply(np.array([c.startswith("#") for c in sorted(df)], dtype=np.float32))
-    )
-    has = np.asarray(numeric.sum(axis=1)).ravel() > 0
-    agree = np.asarray((numeric @ numeric.T).todense()) > 0
-    factor[has[:, None] & has[None, :] & ~agree] *= p.number_penalty
-    actors = [actor(t) for t in texts]
-    by_actor: dict[str, list[int]] = {}
-    for k, a in enumerate(actors):
-        if a:
-            by_actor.setdefault(a, []).append(k)
-    if len(by_actor) > 1:
-        idx = np.array([k for k in range(n) if actors[k]])
-        labels = np.array([actors[k] for k in idx])
-        differ = labels[:, None] != labels[None, :]
-        sub = factor[np.ix_(idx, idx)]
-        sub[differ] *= p.actor_penalty
-        factor[np.ix_(idx, idx)] = sub
-    negated = np.array([bool(_NEGATION_RE.search(t.lower())) for t in texts])
-    factor[negated[:, None] != negated[None, :]] *= p.negation_penalty
-    same *= factor
-    carry *= factor
-    np.fill_diagonal(same, 1.0)
-    np.fill_diagonal(carry, 1.0)
-    return FactMatrix(np.clip(same, 0, 1), np.clip(carry, 0, 1))
+    numeric = presence.multiply(np.array([c.startswith("#") for c in names], dtype=np.float32))
+    factor = _penalties(texts, numeric, n)
+    carry = shared / totals[:, None] * factor
+    top = shared[:n] * factor[:n]
+    same = 2 * top / (totals[:n, None] + totals[None, :n])
+    idx = np.arange(n)
+    same[idx, idx] = 1.0
+    carry[idx, idx] = 1.0
+    return np.clip(same, 0, 1), np.clip(carry, 0, 1)
 
 
 def partial_overlap(text: str, others: Sequence[str]) -> float:
