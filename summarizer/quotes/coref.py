@@ -112,7 +112,8 @@ class Entities:
         if person is not None:
             return Source(person.name, person.role, person)
         if is_person_noun(words[-1]) or is_role_word(words[-1]):
-            latest = self.topic.person or (self.recent[-1] if self.recent else None)
+            named = self.registry.people[-1] if self.registry.people else None
+            latest = named or self.topic.person
             if latest is not None:
                 return Source(latest.name, latest.role, latest)
         return Source(ref.text, kind="anon")

@@ -156,8 +156,13 @@ def _update_topic(toks: list[Tok], para: int, ents: Entities) -> None:
             break
     if not source.name:
         ref = clause_subject(toks, 0, len(toks))
+        if ref is not None and ref.kind == "person" and len(ref.text.split()) == 1 and not (
+                ref.role or ents.registry.find(ref.text)):
+            ref = None  # "Norhaven scored": a bare unknown word is no topic (team, place)
         if ref is not None and ref.kind in ("person", "org", "pron", "rolenp"):
             source = ents.resolve(ref)
+            if source.kind == "anon":
+                source = NO_SOURCE
     if not source.name:
         return
     ents.set_topic(source, para)

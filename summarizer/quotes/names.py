@@ -81,7 +81,7 @@ OPENERS = word_set(
     these those what which who whom whose why how where asked speaking according following
     given later earlier last next first second third finally overall again above below
     photo photos courtesy credit source image video watch read listen related subscribe updated
-    editor note advertisement sponsored file getty reuters ap afp cp
+    editor note advertisement sponsored file getty reuters ap afp cp said says added asked
     """
 )
 STATE_ABBREVIATIONS = word_set(

@@ -104,7 +104,13 @@ def classify(words: list[str], det: str, index: int, owner: Ref | None = None) -
         words = words[:-1]  # "Tom May" keeps its surname
     if not words:
         return None
+    if (len(words) >= 3 and words[0][0].isupper() and any(w in ("of", "for") for w in words[1:-1])
+            and words[0].lower() in ORG_WORDS | EXTRA_ORG_WORDS | ORG_GENERICS
+            and all(w[0].isupper() or w in ("of", "for", "and", "the") for w in words)):
+        return Ref("org", " ".join(words), index=index, words=tuple(words))  # "Port of Kell"
     role, name = _split_name(words)
+    if len(name) >= 3 and is_given_name(name[1]) and not is_given_name(name[0]):
+        role, name = [*role, name[0]], name[1:]  # "Surveyor Ines Palm": a title we do not list
     while name and (name[0].lower() in NOT_NAME_WORDS or never_name(name[0])) and not role:
         name = name[1:]
     full = " ".join(([det] if det else []) + words)
@@ -224,7 +230,9 @@ def np_fwd(toks: list[Tok], i: int) -> Ref | None:
         return None
     if not det and owner is None and toks[start].text.islower() and not any(
             head_noun(t.text) for t in toks[start:end]) and not is_given_name(toks[start].text):
-        return None
+        lower = sum(1 for t in toks[start:end] if t.text.islower())
+        if not (lower <= 2 and end - start >= lower + 2 and toks[end - 1].text[0].isupper()):
+            return None  # but "said harbourmaster Ada Kovac" is a premodified name
     return classify([t.text for t in toks[start:end]], det, start, owner)
 
 

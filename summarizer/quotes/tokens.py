@@ -10,7 +10,9 @@ from summarizer.nlp.text import ABBREVIATIONS
 from summarizer.quotes.spans import Cand
 
 _BOUND_RE = re.compile(r"[.!?…]+[”\"’')\]]*(?=\s+[“\"‘'(\[]?[A-Z0-9])")
-_TOKEN_RE = re.compile(r"[^\W\d_](?:[\w’'.-]*\w)?\.?|\d+(?:[.,:]\d+)*%?\w*|[^\s\w]")
+_TOKEN_RE = re.compile(
+    r"[^\W\d_](?:[\w’'.-]*\w)?\.?|\d+(?:-[^\W\d_]+)+|\d+(?:[.,:]\d+)*%?\w*|[^\s\w]"
+)
 # Party/state tags after a name: "(D-Ore.)", "(R)", "(Vt.)", ", R-Kan.," (the first comma stays).
 _TAG_RE = re.compile(
     r"\s*\((?:[DRI](?:-[A-Z][A-Za-z.]{0,12})?|[A-Z][a-z]{1,4}\.)\)|(?<=,)\s*[DRI]-[A-Z][A-Za-z.]{0,12},"
@@ -86,7 +88,7 @@ def _tokens(p: str, a: int, b: int, spans: list[tuple[int, int]], qids: dict[int
 def _plain_tokens(p: str, a: int, b: int, base: int) -> list[Tok]:
     out: list[Tok] = []
     for m in _TOKEN_RE.finditer(p, a, b):
-        if m.group()[0].isalpha():
+        if m.group()[0].isalpha() or (m.group()[0].isdigit() and "-" in m.group()):
             out.append(_word_tok(p, m, base))
         elif m.group() not in "'’":
             out.append(Tok(m.group(), "p", base + m.start()))
