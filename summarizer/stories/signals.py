@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -80,10 +81,9 @@ def is_title_case(title: str) -> bool:
     return caps / len(long_words) >= 0.6
 
 
-def _name_tokens(chunk: str, title_case: bool) -> set[str]:
-    """Lower-case name tokens of a chunk (sentence starts skipped unless the word is rare)."""
+def _name_tokens(toks: list[str], title_case: bool) -> set[str]:
+    """Lower-case name tokens of a chunk's words (sentence starts skipped unless the word is rare)."""
     found: set[str] = set()
-    toks = words(chunk)
     for i, w in enumerate(toks):
         bare = w.replace("’", "'").removesuffix("'s")
         if len(bare) < 2 or not bare[0].isupper():
@@ -119,16 +119,26 @@ def _figures(text: str) -> set[str]:
     return out
 
 
+@lru_cache(maxsize=300_000)
+def _term_info(token: str) -> tuple[str, float] | None:
+    """(stem, rarity prior) of a raw word token, or None for stop words, numbers and tiny words."""
+    low = token.lower().replace("’", "'").removesuffix("'s")
+    if len(low) < 3 or low in _STOP or low.replace(".", "").replace(",", "").isdigit():
+        return None
+    return stem(low), rarity(low)
+
+
 def _add_terms(
-    text: str, weight: float, counts: dict[str, float], prior: dict[str, float]
+    toks: list[str], weight: float, counts: dict[str, float], prior: dict[str, float]
 ) -> None:
-    for w in words(text):
-        low = w.lower().replace("’", "'").removesuffix("'s")
-        if len(low) < 3 or low in _STOP or low.replace(".", "").replace(",", "").isdigit():
+    # Counting raw tokens first (C speed) and looking each distinct token up once keeps this
+    # cheap on long articles: it runs on every ingested article.
+    for token, n in Counter(toks).items():
+        info = _term_info(token)
+        if info is None:
             continue
-        t = stem(low)
-        counts[t] = counts.get(t, 0.0) + weight
-        r = rarity(low)
+        t, r = info
+        counts[t] = counts.get(t, 0.0) + weight * n
         if r > prior.get(t, 0.0):
             prior[t] = r
 
@@ -139,18 +149,19 @@ def extract(
     """The event evidence of an article: weighted terms, names, figures, results and day."""
     paras = paragraphs(text)
     lead = " ".join(paras[:LEAD_PARAGRAPHS])
+    title_toks = words(title)
+    para_toks = [words(p) for p in paras]  # tokenised once, used for terms, head and names
     counts: dict[str, float] = {}
     prior: dict[str, float] = {}
-    _add_terms(title, title_weight, counts, prior)
+    _add_terms(title_toks, title_weight, counts, prior)
     head = dict(counts)
-    for i, para in enumerate(paras):
-        _add_terms(para, 1.5 if i < LEAD_PARAGRAPHS else 1.0, counts, prior)
+    for i, toks in enumerate(para_toks):
+        _add_terms(toks, 1.5 if i < LEAD_PARAGRAPHS else 1.0, counts, prior)
         if i < LEAD_PARAGRAPHS:
-            _add_terms(para, 1.0, head, {})
-    title_case = is_title_case(title)
-    raw_names = _name_tokens(title, title_case)
-    for para in paras[:6]:
-        raw_names |= _name_tokens(para, False)
+            _add_terms(toks, 1.0, head, {})
+    raw_names = _name_tokens(title_toks, is_title_case(title))
+    for toks in para_toks[:6]:
+        raw_names |= _name_tokens(toks, False)
     names = frozenset(stem(n) for n in raw_names) & frozenset(counts)
     figures = _figures(title) | _figures(lead)
     for f in figures:
@@ -167,5 +178,5 @@ def extract(
         results=days.result_figures(day_text),
         day=days.event_day(title, lead, published),
         days_named=tuple(days.day_references(day_text, published)),
-        short=len(words(text)) < SHORT_WORDS,
+        short=sum(len(t) for t in para_toks) < SHORT_WORDS,
     )
