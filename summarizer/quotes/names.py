@@ -32,6 +32,7 @@ FEMALE_NAMES = word_set(
     camila paula lucy kate katie jane joanne julia susanne ruthie beth meg peg maggie molly
     holly heidi hillary kamala nikki liz tara tina gina lena nina rosie rose daisy fiona
     siobhan aoife niamh mairead bridget eileen kathy cathy debbie jenny wendy sally sue
+    hope faith joy dawn april june grace rose ivy iris violet pearl
     """
 )
 MALE_NAMES = word_set(
@@ -53,7 +54,7 @@ MALE_NAMES = word_set(
     manuel pablo alejandro mohammed muhammad ahmed ali hassan hussein karim khalid tariq yusuf
     ibrahim mustafa rashid raj rahul arjun vikram sanjay amit ravi kenji hiroshi takeshi wei
     chen jun min ji-hoon seamus liam conor cian niall declan brendan fergus angus hamish rory
-    callum jamie bill bob jim mike steve dave tony chris rick dan ben sam nick matt greg jeff
+    callum jamie will grant dean wade miles drew ray guy glen lee gene earl art bill bob jim mike steve dave tony chris rick dan ben sam nick matt greg jeff
     owen carl evan ted ed fred pete joey tim andy rob ron don doug phil ken chuck hank barack mitch chuck
     """
 )
@@ -176,11 +177,25 @@ def common_word(word: str) -> bool:
     return zipf_frequency(word.lower(), "en") >= 4.0
 
 
+_CONTRACTION_RE = re.compile(r"^[a-z]{1,5}[’'](?:d|ve|m|ll|re|t)$")
+
+
 def never_name(word: str) -> bool:
-    """Words that may not start a person's name: openers, numbers, state abbreviations."""
+    """Words that may not start a person's name: openers, numbers, state abbreviations,
+    contractions ("I’d"), single letters."""
     low = word.lower().strip(".")
     return (low in OPENERS or low in STATE_ABBREVIATIONS or low.endswith("ing")
-            or (low.endswith("ly") and len(low) > 4) or any(c.isdigit() for c in low))
+            or (low.endswith("ly") and len(low) > 4) or any(c.isdigit() for c in low)
+            or len(low) <= 1 or bool(_CONTRACTION_RE.match(low)))
+
+
+@lru_cache(maxsize=4096)
+def sentence_word(word: str) -> bool:
+    """A very common English word that is not a given name ("Whether", "Once", "Enter"): in
+    front of a name it is the sentence's first word, not part of the name."""
+    from wordfreq import zipf_frequency
+
+    return not is_given_name(word) and zipf_frequency(word.lower(), "en") >= 4.8
 
 
 def is_person_noun(word: str) -> bool:

@@ -13,6 +13,7 @@ from summarizer.quotes.names import (
     is_given_name,
     is_person_noun,
     never_name,
+    sentence_word,
 )
 from summarizer.quotes.speakers import NOT_NAME_WORDS, ORG_WORDS, PARTICLES, is_role_word, word_set
 from summarizer.quotes.tokens import Tok
@@ -113,6 +114,8 @@ def classify(words: list[str], det: str, index: int, owner: Ref | None = None) -
         role, name = [*role, name[0]], name[1:]  # "Surveyor Ines Palm": a title we do not list
     while name and (name[0].lower() in NOT_NAME_WORDS or never_name(name[0])) and not role:
         name = name[1:]
+    while len(name) >= 2 and not role and sentence_word(name[0]) and not org_name(name):
+        name = name[1:]  # "Whether Bartleby", "Once Fetter"
     full = " ".join(([det] if det else []) + words)
     if name:
         if org_name(name) or (det == "the" and not role):
