@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 from bot.chat.reply import Button, Line, Reply, Span, bold, italic, line, link, para, text
-from summarizer.models import Article, Briefing, Story, StoryQuote
+from summarizer.models import Article, Briefing, BriefSentence, Story, StoryQuote
 
 VIEWS = ("brief", "quotes", "sources")
 
@@ -58,6 +58,18 @@ def _outlet_spans(
     return spans
 
 
+def _credit_spans(s: BriefSentence, arts: Mapping[int, Article]) -> list[Span]:
+    """"— A, B, C"; when the sentence quotes someone, whose words they are:
+    "— wording: A; also reported by B, C" (no outlet is credited with words it did not print)."""
+    others = [o for o in s.outlets if o != s.wording]
+    if not s.wording or s.wording not in s.outlets:
+        return [italic("— "), *_outlet_spans(s.outlets, s.article_ids, arts)]
+    spans = [italic("— wording: "), *_outlet_spans([s.wording], s.article_ids, arts)]
+    if others:
+        spans += [italic("; also reported by "), *_outlet_spans(others, s.article_ids, arts)]
+    return spans
+
+
 def _header(story: Story, now: datetime) -> tuple[Line, ...]:
     n_out = len(story.outlets)
     meta = f"{n_out} outlet{'s' if n_out != 1 else ''} · {len(story.article_ids)} article"
@@ -77,7 +89,12 @@ def brief_data(briefing: Briefing) -> dict[str, object]:
         "story_id": briefing.story_id,
         "title": briefing.title,
         "sentences": [
-            {"text": s.text, "article_ids": list(s.article_ids), "outlets": list(s.outlets)}
+            {
+                "text": s.text,
+                "article_ids": list(s.article_ids),
+                "outlets": list(s.outlets),
+                "wording": s.wording,
+            }
             for s in briefing.sentences
         ],
         "framings": [
@@ -99,15 +116,7 @@ def brief_reply(
     if not briefing.sentences:
         paras.append(para(line("No briefing yet: this story has no usable article text.")))
     for s in briefing.sentences:
-        paras.append(
-            para(
-                line(
-                    text("• " + s.text + " "),
-                    italic("— "),
-                    *_outlet_spans(s.outlets, s.article_ids, arts),
-                )
-            )
-        )
+        paras.append(para(line(text("• " + s.text + " "), *_credit_spans(s, arts))))
     if len(briefing.framings) > 1:
         lines = [line(bold("How each outlet framed it"))]
         for f in briefing.framings:

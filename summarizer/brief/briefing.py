@@ -168,7 +168,7 @@ def _select(
     banned: set[int],
 ) -> list[_Group]:
     """MMR: repeatedly take the best score minus redundancy that still fits the budget; a group
-    that shares a fact with a chosen one (``related`` >= carry threshold) is never taken."""
+    that shares a fact with a chosen one (``related`` >= the repeat threshold) is never taken."""
     order = [
         k
         for k in sorted(range(len(groups)), key=lambda k: (-groups[k].score, groups[k].rep))
@@ -176,7 +176,7 @@ def _select(
     ]
     if not order:
         return []
-    limit = params().carry
+    limit = params().repeat
     reps = np.array([groups[k].rep for k in order])
     scores = np.array([groups[k].score for k in order])
     top = scores[0] if scores[0] > 0 else 1.0

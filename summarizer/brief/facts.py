@@ -52,6 +52,7 @@ class Params:
     same: float = 0.45  # Dice of shared weight at which two sentences state the same fact
     carry: float = 0.5  # share of the smaller sentence's weight found in the other: carries it
     only: float = 0.3  # below this "carry" to every other outlet, a fact is single-outlet
+    repeat: float = 0.35  # two briefing sentences this related state (part of) one fact
     actor_penalty: float = 0.6  # multiplier when the actors (first named people) differ
     number_penalty: float = 0.5  # multiplier when both give numbers and none agree
     negation_penalty: float = 0.75  # multiplier when one sentence is negated and the other not

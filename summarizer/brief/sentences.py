@@ -77,6 +77,11 @@ _DEPENDENT_RE = re.compile(
     r"^(?:he|she|they|it|this|that|these|those|his|her|their|its|but|and|or|so|however|"
     r"also|meanwhile|still|yet|instead|such|there)\b"
 )
+# Connectives that continue the previous sentence (also inside an opening quotation mark).
+_CONNECTIVE_RE = re.compile(
+    r"^(?:otherwise|but|and|or|so|however|also|meanwhile|still|yet|instead|then|thus|therefore|"
+    r"besides|moreover|furthermore|nevertheless|nonetheless)\b"
+)
 # A line opening with an upper-case place and a dash: "CITY - ", "CITY, Country (Agency) -- ".
 _DATELINE_RE = re.compile(r"^[A-Z][A-Z .,'()-]{1,60}?\s[-\u2013\u2014]{1,2}\s")
 _SAID_RE = re.compile(
@@ -167,6 +172,8 @@ def quality(text: str, key: str | None = None) -> float:
     n = len(words(text))
     if _DEPENDENT_RE.match(key):
         q *= 0.8
+    elif _CONNECTIVE_RE.match(key.lstrip(_OPENERS + "\"' ")):
+        q *= 0.6  # "Otherwise, ...", "But ...": continues a sentence the reader has not seen
     if _DATELINE_RE.match(text):
         q *= 0.85
     if key[:1] in _OPENERS or key[:1] in "\"'":
