@@ -19,16 +19,38 @@ from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
-from bot.chat.reply import Button, Line, Reply, bold, italic, line, para, text
+from bot.reply import Button, Line, Reply, bold, italic, line, para, text
 from summarizer.stories.toplist import rank_stories
 
 if TYPE_CHECKING:
-    from bot.chat.commands import Commands
+    from bot.store import Store
+    from summarizer.models import Briefing, StoryQuote
 
 log = logging.getLogger(__name__)
+
+
+class DigestSource(Protocol):
+    """What digests need from the bot: the store, the clock and a story's cached views.
+
+    The command layer provides it (bot.chat.commands); digests never import the command layer.
+    """
+
+    @property
+    def store(self) -> Store:
+        """The database."""
+        ...
+
+    @property
+    def clock(self) -> Callable[[], datetime]:
+        """The current time (aware)."""
+        ...
+
+    async def story_views(self, story_id: int) -> tuple[Briefing, list[StoryQuote]]:
+        """A story's briefing and quotes, computed if they are not cached."""
+        ...
 
 EMPTY_NOTE = "No new stories today. I'll be back tomorrow."
 DIGEST_SENTENCES = 3
@@ -101,7 +123,7 @@ def _summary(sentences: tuple[str, ...]) -> str:
     return " ".join(out)
 
 
-async def build_digest(commands: Commands, chat_id: int, zone: str, n: int) -> BuiltDigest:
+async def build_digest(commands: DigestSource, chat_id: int, zone: str, n: int) -> BuiltDigest:
     """The day's top stories for a chat: new ones, and sent ones only if coverage grew."""
     store = commands.store
     now = commands.clock()
@@ -155,7 +177,7 @@ def _no_gate() -> AbstractAsyncContextManager[object]:
 
 
 async def deliver(
-    commands: Commands,
+    commands: DigestSource,
     chat_id: int,
     zone: str,
     n: int,
@@ -186,9 +208,10 @@ async def deliver(
         async with gate() if wanted else contextlib.nullcontext():
             if not store.claim_digest(chat_id, day, [i.story_id for i in built.items]):
                 return store.digest_status(chat_id, day) or "sent"
-            status = await _send_once(
-                commands, chat_id, day, reply if wanted else None, send, items
-            )
+            error = await _attempt(send, chat_id, reply if wanted else None)
+        # Logged outside the gate: the next chat's send need not wait for this write, and a
+        # crash before it leaves this (answered) digest "sending", which is never sent again.
+        status = _record(commands, chat_id, day, items, error)
         if status != "retry":
             return status
         if not delays or local_day(commands.clock(), zone).isoformat() != day:
@@ -198,40 +221,45 @@ async def deliver(
             return "failed"
 
 
-async def _send_once(
-    commands: Commands,
-    chat_id: int,
-    day: str,
-    reply: Reply | None,
-    send: Send,
-    items: list[tuple[int, int]],
-) -> str:
-    """One claimed attempt: send (unless there is nothing to send) and log the outcome."""
-    store = commands.store
+async def _attempt(send: Send, chat_id: int, reply: Reply | None) -> Exception | None:
+    """One send call (none when there is nothing to send); the error it raised, if any."""
     try:
         if reply is not None:
             await send(chat_id, reply)
-    except ChatGone as exc:
-        store.finish_digest(chat_id, day, "failed", [], error=f"chat gone: {exc}")
+    except Exception as exc:
+        return exc
+    return None
+
+
+def _record(
+    commands: DigestSource,
+    chat_id: int,
+    day: str,
+    items: list[tuple[int, int]],
+    error: Exception | None,
+) -> str:
+    """Log a claimed attempt's outcome; 'retry' for a definite failure worth another try."""
+    store = commands.store
+    if error is None:
+        status = "sent" if items else "empty"
+        store.finish_digest(chat_id, day, status, items)
+        return status
+    if isinstance(error, ChatGone):
+        store.finish_digest(chat_id, day, "failed", [], error=f"chat gone: {error}")
         store.unsubscribe(chat_id)
         log.info("chat %s blocked the bot: unsubscribed", chat_id)
         return "unsubscribed"
-    except SendAmbiguous as exc:
+    if isinstance(error, SendAmbiguous):
         # Maybe delivered: sending again could duplicate it, so it counts as sent.
-        store.finish_digest(chat_id, day, "sent", items, error=f"ambiguous: {exc}"[:200])
-        log.warning("digest for chat %s: outcome unknown (%s); counted as sent", chat_id, exc)
+        store.finish_digest(chat_id, day, "sent", items, error=f"ambiguous: {error}"[:200])
+        log.warning("digest for chat %s: outcome unknown (%s); counted as sent", chat_id, error)
         return "sent"
-    except SendFailed as exc:
-        store.finish_digest(chat_id, day, "failed", [], error=str(exc)[:200])
-        log.warning("digest for chat %s failed, will retry: %s", chat_id, exc)
+    store.finish_digest(chat_id, day, "failed", [], error=str(error)[:200])
+    if isinstance(error, SendFailed):
+        log.warning("digest for chat %s failed, will retry: %s", chat_id, error)
         return "retry"
-    except Exception as exc:
-        store.finish_digest(chat_id, day, "failed", [], error=str(exc)[:200])
-        log.warning("digest for chat %s failed: %s", chat_id, exc)
-        return "failed"
-    status = "sent" if items else "empty"
-    store.finish_digest(chat_id, day, status, items)
-    return status
+    log.warning("digest for chat %s failed: %s", chat_id, error)
+    return "failed"
 
 
 def catch_up_due(now: datetime, at: time, zone: str, since: datetime | None) -> bool:
@@ -252,7 +280,7 @@ def _subscribed_since(store: object, chat_id: int) -> datetime | None:
 
 
 async def catch_up(
-    commands: Commands,
+    commands: DigestSource,
     send: Send,
     *,
     empty_note: bool,
