@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from summarizer.models import Article, Quote
+from summarizer.quotes import merge
 from summarizer.quotes.extract import extract_quotes
 from summarizer.quotes.merge import merge_story_quotes, wording_key
 
@@ -102,3 +105,33 @@ def test_merge_drops_titles_left_in_front_of_names() -> None:
         ]
     )
     assert {q.speaker for q in merged} == {"Tomas Brede"}
+
+
+def test_unknown_speaker_never_chains_two_known_speakers() -> None:
+    words = "the harbour dredging plan will ruin the spring catch for everyone"
+    items = [
+        (_art(1, "A"), [Quote(words, "Ana Roth")]),
+        (_art(2, "B"), [Quote(words + " here", "")]),
+        (_art(3, "C"), [Quote(words + " here now", "Ben Cole")]),
+    ]
+    out = merge_story_quotes(items)
+    assert sorted(sq.speaker for sq in out) == ["Ana Roth", "Ben Cole"]
+
+
+def test_reworded_quote_of_one_speaker_merges_through_rare_words() -> None:
+    items = [
+        (_art(1, "A"), [Quote("The dredging will close the east basin for six weeks", "Malik Osei")]),
+        (_art(2, "B"), [Quote("Dredging will shut the east basin for six weeks", "Osei")]),
+        (_art(3, "C"), [Quote("Nobody asked the fishers about the timing", "Malik Osei")]),
+    ]
+    out = merge_story_quotes(items)
+    assert len(out) == 2
+    assert {len(sq.article_ids) for sq in out} == {1, 2}
+
+
+def test_quotes_per_story_are_capped(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(merge, "MAX_QUOTES_PER_STORY", 3)
+    items = [(_art(i, f"O{i}"), [Quote(f"statement number {i} about the quarry permit", "Ivo Lamm")])
+             for i in range(1, 6)]
+    out = merge_story_quotes(items)
+    assert sorted(a for sq in out for a in sq.article_ids) == [1, 2, 3]

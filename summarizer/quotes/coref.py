@@ -46,8 +46,7 @@ class Entities:
 
     def mention(self, person: Person) -> None:
         """Mark ``person`` as the latest subject or speaker."""
-        if person in self.recent:
-            self.recent.remove(person)
+        self.recent = [p for p in self.recent[-8:] if p is not person]  # identity, not equality
         self.recent.append(person)
 
     def set_topic(self, source: Source, para: int) -> None:

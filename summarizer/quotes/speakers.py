@@ -206,7 +206,7 @@ class Registry:
             person.name = name
         if role and not person.role:
             person.role = role
-        self.people.remove(person)
+        self.people = [p for p in self.people if p is not person]
         self.people.append(person)
         return person
 
