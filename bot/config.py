@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -57,6 +58,24 @@ def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -
     return value
 
 
+def _allow(raw: str) -> tuple[str, ...]:
+    """BRIEFBOT_FETCH_ALLOW: host names or CIDRs (``localhost, 127.0.0.1, 10.0.0.0/8``)."""
+    out = []
+    for part in re.split(r"[,\s]+", raw.strip()):
+        entry = part.strip().strip("[]")
+        if not entry:
+            continue
+        if "/" in entry:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ConfigError(f"BRIEFBOT_FETCH_ALLOW: {part!r} is not a CIDR") from None
+        elif not re.fullmatch(r"[A-Za-z0-9.:_-]+", entry):
+            raise ConfigError(f"BRIEFBOT_FETCH_ALLOW: {part!r} is not a host name or address")
+        out.append(entry.lower())
+    return tuple(out)
+
+
 def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     raw = env.get(name, "").strip().lower()
     if not raw:
@@ -86,6 +105,8 @@ class Settings:
     fetch_timeout: float = 15.0
     fetch_max_bytes: int = 5_000_000
     fetch_concurrency: int = 4
+    fetch_allow: tuple[str, ...] = ()
+    feed_max_entries: int = 100
     brief_words: int = 120
     log_level: str = "INFO"
     webhook_secret: str = field(default="", repr=False)
@@ -127,6 +148,8 @@ class Settings:
             fetch_timeout=float(_int(env, "BRIEFBOT_FETCH_TIMEOUT", 15, 1, 300)),
             fetch_max_bytes=_int(env, "BRIEFBOT_FETCH_MAX_BYTES", 5_000_000, 10_000, 200_000_000),
             fetch_concurrency=_int(env, "BRIEFBOT_FETCH_CONCURRENCY", 4, 1, 64),
+            fetch_allow=_allow(env.get("BRIEFBOT_FETCH_ALLOW", "")),
+            feed_max_entries=_int(env, "BRIEFBOT_FEED_MAX_ENTRIES", 100, 1, 10_000),
             brief_words=_int(env, "BRIEFBOT_BRIEF_WORDS", 120, 30, 600),
             log_level=level,
             webhook_secret=env.get("BRIEFBOT_WEBHOOK_SECRET", "").strip(),

@@ -24,7 +24,8 @@ from summarizer.errors import InputError
 from summarizer.read.feeds import parse_feed
 
 NOW = datetime(2025, 3, 14, 9, 0, tzinfo=UTC)
-FAST = FetchLimits(timeout=2.0, max_bytes=1_000_000, concurrency=4)
+LOCAL = ("127.0.0.1",)  # the test server is on loopback, which fetches refuse by default
+FAST = FetchLimits(timeout=2.0, max_bytes=1_000_000, concurrency=4, allow=LOCAL)
 
 # --- invented feeds ---------------------------------------------------------------------------
 
@@ -316,7 +317,7 @@ async def test_fetch_url_follows_redirects(server: FeedServer) -> None:
 @pytest.mark.parametrize("send_length", [True, False])
 async def test_fetch_url_aborts_huge_body(server: FeedServer, send_length: bool) -> None:
     server.add("/huge", Route(stream_bytes=20_000_000, send_length=send_length))
-    limits = FetchLimits(timeout=5.0, max_bytes=200_000)
+    limits = FetchLimits(timeout=5.0, max_bytes=200_000, allow=LOCAL)
     started = time.monotonic()
     async with make_client(limits) as client:
         with pytest.raises(FetchError, match="too large: more than 200,000 bytes"):
@@ -327,7 +328,7 @@ async def test_fetch_url_aborts_huge_body(server: FeedServer, send_length: bool)
 async def test_fetch_url_errors(server: FeedServer) -> None:
     server.add("/boom", Route(status=500, body=b"oops"))
     server.add("/slow", Route(body=b"late", delay=3.0))
-    limits = FetchLimits(timeout=0.5)
+    limits = FetchLimits(timeout=0.5, allow=LOCAL)
     async with make_client(limits) as client:
         with pytest.raises(FetchError, match=r"^HTTP 500$"):
             await fetch_url(client, server.url("/boom"), limits)
@@ -471,7 +472,7 @@ async def test_broken_feeds_back_off_and_do_not_stop_others(server: FeedServer) 
     server.add("/bad.xml", Route(body=b"<html><body>This is a web page, not a feed.</body></html>"))
     server.add("/error.xml", Route(status=500, body=b"internal error"))
     server.add("/slow.xml", Route(body=rss_with(f"{base}/a/never"), delay=3.0))
-    limits = FetchLimits(timeout=0.5)
+    limits = FetchLimits(timeout=0.5, allow=LOCAL)
     states = [
         FeedState(server.url("/bad.xml"), etag='"old"'),
         FeedState(server.url("/error.xml"), failures=2, last_error="HTTP 500"),
@@ -535,7 +536,7 @@ async def test_page_failures_leave_page_none(server: FeedServer) -> None:
     server.add("/a/slow", Route(body=b"<p>late</p>", delay=3.0))
     server.add("/a/pdf", Route(body=b"%PDF-1.4", content_type="application/pdf"))
     server.add("/a/ok", page("fine"))
-    limits = FetchLimits(timeout=0.5, max_bytes=100_000)
+    limits = FetchLimits(timeout=0.5, max_bytes=100_000, allow=LOCAL)
     started = time.monotonic()
     (result,) = await poll_feeds(
         [FeedState(server.url("/feed.xml"))], limits, known_url=never_known, now=NOW
@@ -562,7 +563,7 @@ async def test_concurrency_limit_is_respected(server: FeedServer) -> None:
     server.add("/f3.xml", Route(body=rss_with(), delay=0.1))
     for i in range(8):
         server.add(f"/a/{i}", Route(body=b"<p>x</p>", delay=0.15))
-    limits = FetchLimits(timeout=5.0, concurrency=2)
+    limits = FetchLimits(timeout=5.0, concurrency=2, allow=LOCAL)
     states = [FeedState(server.url(f"/f{i}.xml")) for i in (1, 2, 3)]
     results = await poll_feeds(states, limits, known_url=never_known, now=NOW)
     assert sum(len(r.entries) for r in results) == 8

@@ -7,7 +7,11 @@ A round runs in two phases so that its outcome does not depend on network timing
 
 1. every due feed is fetched and parsed concurrently;
 2. in feed order, entries whose URL is neither ``known_url`` nor already taken by an earlier
-   feed of this round are selected, and their pages are fetched concurrently.
+   feed of this round are selected (at most ``max_entries`` per feed: the rest wait for the next
+   round, and that feed's validators are not kept so the next round reads it again), and their
+   pages are fetched concurrently. With ``on_entry`` each page is handed over as soon as it and
+   every page before it have arrived (in order, a few requests ahead), so a round never holds
+   more than a handful of pages; without it the pages come back in the results.
 
 One ``asyncio.Semaphore(limits.concurrency)`` bounds every request of the round, feeds and pages
 alike; it is held only around single requests, so nothing waits on itself. Each feed and each
@@ -18,7 +22,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections import deque
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -45,6 +50,8 @@ log = logging.getLogger(__name__)
 POLL_INTERVAL = timedelta(minutes=5)
 #: Upper bound of the backoff delay.
 MAX_BACKOFF = timedelta(hours=6)
+#: New entries fetched per feed per round by default.
+MAX_ENTRIES = 100
 
 _PAGE_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -131,6 +138,8 @@ async def poll_feeds(
     now: datetime,
     client: httpx.AsyncClient | None = None,
     interval: timedelta = POLL_INTERVAL,
+    max_entries: int = MAX_ENTRIES,
+    on_entry: Callable[[int, PolledEntry], Awaitable[None]] | None = None,
 ) -> list[FeedPollResult]:
     """Poll every due feed and fetch the pages of its unknown entries; one result per state.
 
@@ -150,26 +159,59 @@ async def poll_feeds(
         )
         results = [FeedPollResult(state=state) for state in states]
         taken: set[str] = set()
-        wanted: list[tuple[int, list[FeedEntry]]] = []
+        jobs: list[tuple[int, FeedEntry]] = []
         for i, outcome in zip(due, outcomes, strict=True):
             results[i] = outcome.result
-            fresh = []
+            fresh = 0
             for entry in outcome.entries:
-                if entry.url not in taken and not known_url(entry.url):
-                    taken.add(entry.url)
-                    fresh.append(entry)
-            wanted.append((i, fresh))
-        pages = await asyncio.gather(
-            *(_fetch_page(http, gate, entry, limits) for _, fresh in wanted for entry in fresh)
-        )
-        page_iter = iter(pages)
-        for i, fresh in wanted:
-            polled = tuple(next(page_iter) for _ in fresh)
-            results[i] = replace(results[i], entries=polled)
+                if entry.url in taken or known_url(entry.url):
+                    continue
+                if fresh >= max_entries:  # the rest next round: forget the validators
+                    results[i] = replace(
+                        results[i], state=replace(results[i].state, etag="", last_modified="")
+                    )
+                    log.info("feed %s: more than %d new entries", states[i].url, max_entries)
+                    break
+                taken.add(entry.url)
+                jobs.append((i, entry))
+                fresh += 1
+        collected: dict[int, list[PolledEntry]] = {}
+
+        async def keep(i: int, polled: PolledEntry) -> None:
+            collected.setdefault(i, []).append(polled)
+
+        window = 2 * max(1, limits.concurrency)
+        await _fetch_in_order(http, gate, jobs, limits, on_entry or keep, window)
+        for i, polled in collected.items():
+            results[i] = replace(results[i], entries=tuple(polled))
         return results
     finally:
         if client is None:
             await http.aclose()
+
+
+async def _fetch_in_order(
+    client: httpx.AsyncClient,
+    gate: asyncio.Semaphore,
+    jobs: Sequence[tuple[int, FeedEntry]],
+    limits: FetchLimits,
+    on_entry: Callable[[int, PolledEntry], Awaitable[None]],
+    window: int,
+) -> None:
+    """Fetch pages at most ``window`` ahead and hand each to ``on_entry`` in job order."""
+    ahead: deque[tuple[int, asyncio.Task[PolledEntry]]] = deque()
+    try:
+        for i, entry in jobs:
+            ahead.append((i, asyncio.create_task(_fetch_page(client, gate, entry, limits))))
+            if len(ahead) >= window:
+                first, task = ahead.popleft()
+                await on_entry(first, await task)
+        while ahead:
+            first, task = ahead.popleft()
+            await on_entry(first, await task)
+    finally:
+        for _, task in ahead:
+            task.cancel()
 
 
 async def _poll_feed(

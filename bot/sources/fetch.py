@@ -2,15 +2,22 @@
 
 ``fetch_url`` never returns a half-read body: it gives a complete ``FetchResult`` (2xx or 304)
 or raises ``FetchError`` with one clear line ("HTTP 500", "timed out after 15 s", ...).
+
+The byte cap holds at every step: the raw (still compressed) stream is read up to the cap, and
+each ``Content-Encoding`` step is decompressed with the same cap, so ``gzip, gzip`` bombs stop
+at ``max_bytes``. Clients made by ``make_client`` refuse internal addresses (``guard.py``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import zlib
 from dataclasses import dataclass
 
 import httpx
+
+from bot.sources.guard import AddressPolicy, BlockedAddress, guarded_transport
 
 __all__ = ["FetchError", "FetchLimits", "FetchResult", "fetch_url", "make_client"]
 
@@ -36,6 +43,8 @@ class FetchLimits:
     max_bytes: int = 5_000_000
     concurrency: int = 4
     user_agent: str = "briefbot/0.1 (+https://github.com/briefbot)"
+    #: Hosts or CIDRs that may be fetched although internal (BRIEFBOT_FETCH_ALLOW).
+    allow: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -53,16 +62,22 @@ class FetchResult:
 
 
 def make_client(limits: FetchLimits) -> httpx.AsyncClient:
-    """An ``AsyncClient`` that follows redirects and sends our User-Agent and timeouts."""
+    """An ``AsyncClient`` that follows redirects, sends our User-Agent, refuses internal hosts."""
+    pool = httpx.Limits(
+        max_connections=max(limits.concurrency * 2, 10),
+        max_keepalive_connections=max(limits.concurrency, 5),
+    )
     return httpx.AsyncClient(
         follow_redirects=True,
         max_redirects=10,
         timeout=httpx.Timeout(limits.timeout),
-        headers={"User-Agent": limits.user_agent, "Accept": _ACCEPT},
-        limits=httpx.Limits(
-            max_connections=max(limits.concurrency * 2, 10),
-            max_keepalive_connections=max(limits.concurrency, 5),
-        ),
+        headers={
+            "User-Agent": limits.user_agent,
+            "Accept": _ACCEPT,
+            "Accept-Encoding": "gzip, deflate",  # what _decode can undo
+        },
+        transport=guarded_transport(AddressPolicy.from_allow(limits.allow), pool),
+        trust_env=False,  # an environment proxy would bypass the address check
     )
 
 
@@ -82,6 +97,8 @@ async def fetch_url(
     try:
         async with asyncio.timeout(limits.timeout):
             return await _get(client, url, limits, headers)
+    except BlockedAddress as exc:
+        raise FetchError(str(exc)) from None
     except TimeoutError:
         raise FetchError(f"timed out after {limits.timeout:g} s") from None
     except httpx.TimeoutException:
@@ -118,14 +135,53 @@ async def _get(
 
 
 async def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
-    """Read the (decoded) body, stopping as soon as it exceeds ``max_bytes``."""
+    """Read the raw body and undo its content codings, never holding more than ``max_bytes``."""
     too_big = FetchError(f"response too large: more than {max_bytes:,} bytes")
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:  # no need to read a byte of it
         raise too_big
+    codings = [c.strip().lower() for c in response.headers.get("content-encoding", "").split(",")]
+    codings = [c for c in codings if c and c != "identity"]
+    for coding in codings:
+        if coding not in _DECODERS:
+            raise FetchError(f"unsupported content encoding {coding!r}")
+    if len(codings) > 3:
+        raise FetchError("too many content encodings")
     body = bytearray()
-    async for chunk in response.aiter_bytes(_CHUNK):
+    async for chunk in response.aiter_raw(_CHUNK):
         body += chunk
         if len(body) > max_bytes:
             raise too_big
-    return bytes(body)
+    data = bytes(body)
+    for coding in reversed(codings):
+        data = _decompress_capped(data, coding, max_bytes)
+    return data
+
+
+_DECODERS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
+
+
+def _decompress_capped(data: bytes, coding: str, max_bytes: int) -> bytes:
+    """Undo one content coding, stopping as soon as the output passes ``max_bytes``."""
+    too_big = FetchError(f"response too large: more than {max_bytes:,} bytes once decompressed")
+    wbits = _DECODERS[coding]
+    out = bytearray()
+    rest = data
+    try:
+        while rest:
+            try:
+                decoder = zlib.decompressobj(wbits)
+                out += decoder.decompress(rest, max_bytes + 1 - len(out))
+            except zlib.error:
+                if coding != "deflate" or out:
+                    raise
+                wbits = -zlib.MAX_WBITS  # "deflate" sent as a raw stream, as some servers do
+                decoder = zlib.decompressobj(wbits)
+                out += decoder.decompress(rest, max_bytes + 1 - len(out))
+            if len(out) > max_bytes or decoder.unconsumed_tail:
+                raise too_big
+            # A gzip body may hold several members one after another.
+            rest = decoder.unused_data if decoder.eof else b""
+    except zlib.error as exc:
+        raise FetchError(f"corrupt {coding} body: {exc}") from None
+    return bytes(out)

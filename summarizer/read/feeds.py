@@ -143,6 +143,8 @@ def _parse_json_feed(data: bytes, base_url: str) -> ParsedFeed:
         doc = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(f"not a readable JSON feed: {_one_line(str(exc))}") from None
+    except RecursionError:  # the C parser stops at the recursion limit: linear and safe
+        raise InputError("not a readable JSON feed: nested too deeply") from None
     if not isinstance(doc, dict):
         raise InputError("not a JSON feed: the document is not a JSON object")
     version = doc.get("version")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html as htmllib
 import json
 import re
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,38 +63,54 @@ def _meta_tags(head: str) -> dict[str, str]:
     return out
 
 
-def _names(value: Any) -> list[str]:
+def _names(value: Any, depth: int = 0) -> list[str]:
     if isinstance(value, str):
         return [value.strip()] if value.strip() else []
+    if depth > _MAX_LD_DEPTH:
+        return []
     if isinstance(value, dict):
-        return _names(value.get("name"))
+        return _names(value.get("name"), depth + 1)
     if isinstance(value, list):
-        return [n for v in value for n in _names(v)]
+        return [n for v in value[:_MAX_LD_LIST] for n in _names(v, depth + 1)]
     return []
 
 
-def _urls(value: Any) -> list[str]:
+def _urls(value: Any, depth: int = 0) -> list[str]:
     if isinstance(value, str):
         return [value]
+    if depth > _MAX_LD_DEPTH:
+        return []
     if isinstance(value, dict):
-        return _urls(value.get("url") or value.get("@id") or value.get("contentUrl"))
+        return _urls(value.get("url") or value.get("@id") or value.get("contentUrl"), depth + 1)
     if isinstance(value, list):
-        return [u for v in value for u in _urls(v)]
+        return [u for v in value[:_MAX_LD_LIST] for u in _urls(v, depth + 1)]
     return []
+
+
+#: JSON-LD limits: nesting followed when looking for names/URLs, list items read, nodes visited.
+_MAX_LD_DEPTH = 8
+_MAX_LD_LIST = 50
+_MAX_LD_NODES = 10_000
 
 
 def _json_ld(page: str) -> dict[str, Any]:
-    """The first Article-like JSON-LD object of the page ({} if none)."""
+    """The first Article-like JSON-LD object of the page ({} if none).
+
+    Hostile blocks cost linear time: nesting deeper than the JSON parser allows is skipped
+    (RecursionError), and the breadth-first search visits at most ``_MAX_LD_NODES`` nodes.
+    """
     for block in _LDJSON_RE.findall(page):
         try:
             data = json.loads(block.strip())
-        except ValueError:
+        except (ValueError, RecursionError):
             continue
-        stack: list[Any] = [data]
-        while stack:
-            item = stack.pop(0)
+        queue: deque[Any] = deque([data])
+        visited = 0
+        while queue and visited < _MAX_LD_NODES:
+            item = queue.popleft()
+            visited += 1
             if isinstance(item, list):
-                stack.extend(item)
+                queue.extend(item[:_MAX_LD_NODES])
             elif isinstance(item, dict):
                 kind = item.get("@type")
                 kinds = [
@@ -106,9 +123,8 @@ def _json_ld(page: str) -> dict[str, Any]:
                 ):
                     return item
                 if "@graph" in item:
-                    stack.extend(
-                        item["@graph"] if isinstance(item["@graph"], list) else [item["@graph"]]
-                    )
+                    graph = item["@graph"]
+                    queue.extend(graph[:_MAX_LD_NODES] if isinstance(graph, list) else [graph])
     return {}
 
 
@@ -127,9 +143,8 @@ def extract_html(page: str, url: str = "") -> HtmlPage:
         doc = trafilatura.bare_extraction(
             page,
             url=url or None,
-            favor_precision=True,
             include_comments=False,
-            include_tables=False,
+            include_tables=True,
             include_images=True,
             with_metadata=True,
             as_dict=False,

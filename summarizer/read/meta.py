@@ -66,12 +66,17 @@ def _simple_front_matter(block: str) -> dict[str, Any] | None:
     return out
 
 
+#: Front matter longer than this is not parsed as YAML (read line by line instead).
+MAX_YAML_CHARS = 64_000
+_ALIAS_RE = re.compile(r"(?:^|[\s\[{,:-])\*[^\s,\[\]{}*]+", re.M)
+
+
 def _lenient_front_matter(block: str) -> dict[str, Any]:
     """Whatever flat ``key: value`` lines a broken block still has (the rest is ignored)."""
     out: dict[str, Any] = {}
     for line in block.split("\n"):
         m = _FM_KEY_RE.match(line)
-        if m and not line[:1].isspace():
+        if m and not line[:1].isspace() and not m.group(2).startswith(("*", "&")):
             out[m.group(1).lower()] = _unquote(m.group(2))
     return out
 
@@ -113,10 +118,14 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
         block, rest = loose[0], text[loose[1] :]
     data = _simple_front_matter(block)
     if data is None:
-        try:
-            loaded = yaml.load(block, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-        except yaml.YAMLError:
-            loaded = None
+        loaded = None
+        # Aliases can multiply a few lines into millions of values, and huge blocks are not
+        # front matter: both are read line by line instead.
+        if len(block) <= MAX_YAML_CHARS and not _ALIAS_RE.search(block):
+            try:
+                loaded = yaml.load(block, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+            except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError):
+                loaded = None  # ValueError: an impossible timestamp such as 2024-02-30
         if isinstance(loaded, dict):
             data = {str(k).lower(): v for k, v in loaded.items()}
         else:
