@@ -16,7 +16,9 @@ in one week or two polls:
    differ, the article reports another happening unless it shares an identifying figure with the
    story (an amount, a count, a score or a percentage in title or lead: "14 workers", "$2.1
    million", "52%"): a follow-up about the same happening repeats its specifics, the next
-   day's market report or game or debate brings new ones.
+   day's market report or game or debate brings new ones. A happening that runs overnight is
+   one happening: the days may also differ by one when the article names the story's day too
+   ("overnight Tuesday ... before dawn Wednesday").
 2. A score (3-1, 102-99) identifies a result: when the article and the story both give scores in
    title or lead and share none, they report different games or votes, whatever day they name.
 3. Reports that name no day (most headline-only items) are kept apart by time alone: the score
@@ -130,10 +132,11 @@ def similarity(w: Weighted, story: StoryState, p: Params) -> float:
 
 def same_happening(sig: Signals, story: StoryState) -> tuple[bool, str]:
     """The recurring-event rule (module docstring): False with a reason when they differ."""
-    other_day = sig.day is not None and story.day is not None and sig.day != story.day
-    if other_day and not (sig.figures & story.figures or sig.results & story.results):
-        assert sig.day is not None and story.day is not None
-        return False, f"another day ({sig.day.isoformat()} vs {story.day.isoformat()})"
+    if sig.day is not None and story.day is not None and sig.day != story.day:
+        shares_figure = bool(sig.figures & story.figures or sig.results & story.results)
+        overnight = abs((sig.day - story.day).days) == 1 and story.day in sig.days_named
+        if not (shares_figure or overnight):
+            return False, f"another day ({sig.day.isoformat()} vs {story.day.isoformat()})"
     scores_a = {r for r in sig.results if not r.endswith("%")}
     scores_b = {r for r in story.results if not r.endswith("%")}
     if scores_a and scores_b and not scores_a & scores_b:
