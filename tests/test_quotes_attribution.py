@@ -65,6 +65,14 @@ KINDS = {
         "Lukas Berger led the audit. His colleague, Sofia Marin, wrote the summary.\n\n"
         "“The numbers add up,” Berger said. “The process does not,” she added.",
         ["Lukas Berger", "Sofia Marin"]),
+    "1 caption and embedded post do not change the topic": (
+        "Coach Petra Lind named her squad on Monday.\n\n"
+        "Oskar Dahl and Lena Fisk train in Ostby last year. Jon Berg / Reuters file\n\n"
+        "Big day for the club! pic.twitter.com/abc123\n\n"
+        "“We picked the players in form,” she said.", ["Petra Lind"]),
+    "1 dateline is never the topic": (
+        "OSTBY — The budget passed on Tuesday after a long night.\n\n"
+        "“Nobody got everything they wanted, and that is how it should be.”", [""]),
     "2 generic organisation phrase": (
         "Eastlake Power said on Monday that the outage was caused by ice.\n\n"
         "“Crews restored most lines overnight,” the utility said.", ["Eastlake Power"]),
@@ -91,6 +99,9 @@ KINDS = {
         ["Duarte"]),
     "5 inversion with another verb": (
         "“That is simply not true!” objected Pia Lund, the park's director.", ["Pia Lund"]),
+    "5 non-finite frame": (
+        "The clip shows footage of Ana Berg saying the deal was “a scam from day one.”",
+        ["Ana Berg"]),
     "6 party tag in brackets": (
         "“The bill is dead,” Sen. Rosa Hale (D-Wash.) said.", ["Rosa Hale"]),
     "6 party tag between commas": (

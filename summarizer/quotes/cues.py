@@ -244,6 +244,10 @@ def _verb_subject(toks: list[Tok], v: int, kind: str, q: int) -> Ref | None:
     if kind == "i":
         return np_fwd(toks, v + 1)
     if kind == "p":
+        if v > 0 and toks[v - 1].kind == "w" and toks[v - 1].text[0].isupper():
+            named = np_back(toks, v - 1)  # "footage of Ana Berg saying": the name before it
+            if named is not None and named.kind == "person":
+                return named
         return clause_subject(toks, clause_start(toks, v), v)
     right_after = v == q + 1 or (v == q + 2 and toks[q + 1].kind == "p")
     if right_after:

@@ -43,13 +43,17 @@ _CREDIT_RE = re.compile(
 )
 
 
+# An embedded post: "pic.twitter.com/...", "— Name (@handle) March 3, 2025".
+_EMBED_RE = re.compile(r"pic\.twitter\.com/|\(@\w{2,}\)\s+\w+ \d{1,2}, \d{4}")
+
+
 def _heads(paras: list[str]) -> list[bool]:
     """Paragraphs that must not set the topic: labels, headlines, captions (repeated, or
     repeated with a credit appended, or ending in a photo credit)."""
     texts = [p.strip() for p in paras]
     seen = Counter(texts)
     out = [is_label_or_headline(p) or seen[t] > 1 or bool(_CREDIT_RE.search(p))
-           for p, t in zip(paras, texts, strict=True)]
+           or bool(_EMBED_RE.search(p)) for p, t in zip(paras, texts, strict=True)]
     for k in range(len(texts) - 1):
         a, b = texts[k], texts[k + 1]
         if a and b and (b.startswith(a) or a.startswith(b)):

@@ -19,8 +19,13 @@ _TAG_RE = re.compile(
 )
 
 
+# A dateline opening a paragraph: "OTTAWA —", "HALIFAX, N.S. (CP) -".
+_DATELINE_RE = re.compile(r"^\s*[A-Z][A-Z.'-]+(?:[ ,]+[A-Z][A-Za-z.'-]*){0,3}\s*(?:\([A-Za-z. ]{1,12}\))?\s*[—–-]+\s")
+
+
 def mask_tags(p: str) -> str:
-    """``p`` with party/state tags blanked out (same length, so offsets still hold)."""
+    """``p`` with party/state tags and a dateline blanked out (same length, so offsets hold)."""
+    p = _DATELINE_RE.sub(lambda m: " " * len(m.group()), p)
     return _TAG_RE.sub(lambda m: " " * len(m.group()), p)
 
 
