@@ -80,6 +80,12 @@ KINDS = {
         "The Ministry of Fisheries released its quota review on Friday. Analyst Jan Holt "
         "called it overdue.\n\n“Stocks are recovering slowly,” it said.",
         ["Ministry of Fisheries"]),
+    "2 unowned document: who issued it": (
+        "The ministry issued a statement on Friday.\n\n“We regret the error,” the statement read.",
+        ["the ministry"]),
+    "4 person of an organisation": (
+        "“We need the road fixed,” Chief Ada Birch of the Northwood Cree Nation said.",
+        ["Ada Birch"]),
     "3 described source": (
         "Sirens woke the street at dawn.\n\n“The flames were taller than the house,” a witness said.",
         ["a witness"]),

@@ -38,6 +38,7 @@ PARTICIPLES = word_set(
 )
 _PHRASAL = {"pointed": "out", "points": "out", "blurted": "out", "blurts": "out", "went": "on",
             "goes": "on", "shot": "back", "fired": "back", "spelled": "out", "spoke": "of"}
+_DOC_VERBS = word_set("read reads")
 _CAPITAL_INVERTED = word_set("Said Says Added Adds Asked Wrote Writes Continued")
 _PASSIVE = frozenset({"was", "were", "been", "being", "is", "are", "be", "when", "if", "as"})
 SKIP_BACK = word_set(
@@ -80,7 +81,7 @@ def verb_kind(toks: list[Tok], i: int) -> str:
         return ""
     if low in PARTICIPLES:
         return "p"
-    if low in SPEECH:
+    if low in SPEECH or low in _DOC_VERBS:
         return "v"
     if low in _PHRASAL and i + 1 < len(toks) and toks[i + 1].text.lower() == _PHRASAL[low]:
         return "v"
@@ -209,6 +210,13 @@ def subject_before(toks: list[Tok], v: int) -> Ref | None:
     if toks[j].text == "," or toks[j].text.lower() in ("and", "but", "or"):
         return _with_appositive_role(toks, clause_subject(toks, start, j), j)
     ref = np_back(toks, j)
+    if ref is not None and ref.kind == "org" and ref.index >= 2:
+        k = ref.index - 1
+        k -= toks[k].text.lower() in ("the", "a", "an")
+        if k >= 1 and toks[k].text.lower() in ("of", "at", "for", "from", "with"):
+            person = np_back(toks, k - 1)  # "Chief X of the Y Nation said": X speaks
+            if person is not None and person.kind == "person":
+                return person
     if ref is None or (ref.kind == "person" and never_name(ref.text.split()[0]) and not ref.role):
         ref = clause_subject(toks, start, v)
         return ref if ref is not None and ref.kind in ("person", "org", "doc", "unit") else None
@@ -253,6 +261,8 @@ def _verb_subject(toks: list[Tok], v: int, kind: str, q: int) -> Ref | None:
     if right_after:
         return subject_after(toks, v) or subject_before(toks, v)
     ref = subject_before(toks, v)
+    if toks[v].text.lower() in _DOC_VERBS and (ref is None or ref.kind != "doc"):
+        return None  # "the statement read" yes, "she read" no
     if ref is None and v > q:
         after = subject_after(toks, v)
         ref = after if after is not None and after.kind == "person" else None
@@ -280,6 +290,10 @@ def attribute(toks: list[Tok], q: int) -> Ref | None:
     for i in range(len(toks)):
         if verb_kind(toks, i) == "a":
             ref = np_fwd(toks, i + 2)
+            if ref is not None and ref.kind == "doc" and ref.owner is None:
+                end = ref.index + max(len(ref.words), 1) + 1
+                if end < len(toks) and toks[end - 1].text.lower() in ("from", "by", "of"):
+                    ref = np_fwd(toks, end) or ref  # "a statement from the ministry"
             if ref is not None:
                 return ref
     return None

@@ -163,10 +163,10 @@ def _update_topic(toks: list[Tok], para: int, ents: Entities) -> None:
         if ref is not None and ref.kind == "person" and len(ref.text.split()) == 1 and not (
                 ref.role or ents.registry.find(ref.text)):
             ref = None  # "Norhaven scored": a bare unknown word is no topic (team, place)
-        if ref is not None and ref.kind in ("person", "org", "pron", "rolenp"):
+        if ref is not None and ref.kind in ("person", "org", "pron", "rolenp", "generic"):
             source = ents.resolve(ref)
-            if source.kind == "anon":
-                source = NO_SOURCE
+            if source.kind == "anon" and ref.kind == "person":
+                source = NO_SOURCE  # "Repairs began": a plural word, not a source
     if not source.name:
         return
     ents.set_topic(source, para)
