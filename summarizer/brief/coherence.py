@@ -103,7 +103,8 @@ def subject_reference(text: str) -> Reference | None:
     """The sentence's first person reference when it is a pronoun or a bare role."""
     plain = straighten_quotes(text)
     low = plain.lower()
-    first_name = min((off for off, _, _ in names_in(plain)), default=len(plain))
+    found_names = names_in(plain)
+    first_name = min((off for off, _, _ in found_names), default=len(plain))
     for a, b in _outside_quotes(plain):
         chunk = low[a:b]
         found: list[Reference] = []
@@ -117,6 +118,11 @@ def subject_reference(text: str) -> Reference | None:
                                    "role"))
         if found:
             ref = min(found, key=lambda x: x.start)
+            if ref.kind == "role" and any(
+                ref.end <= off <= ref.end + 30 and len(name.split()) > 1
+                for off, _, name in found_names
+            ):
+                return None  # "the minister of transport Ilse Varnholt": the role is named
             if ref.start > first_name:
                 return None  # the sentence names someone first: its pronouns follow that name
             if ref.kind == "pronoun" and ref.text.lower() == "they" and ref.start > 0:
