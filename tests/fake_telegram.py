@@ -427,6 +427,8 @@ class FakeTelegram:
         self.token_seen: str | None = None
         # When set, any other token is answered 401 Unauthorized (a wrong or revoked token).
         self.valid_token: str | None = None
+        # The clock of the rate-limit window (tests may fix it to stay deterministic under load).
+        self.clock: Callable[[], float] = time.monotonic
         self.errors: list[str] = []
         self._requested_port = port
         self._server: _Server | None = None
@@ -915,7 +917,7 @@ class FakeTelegram:
             limit = self._rate_limits.get(method)
             if limit is not None:
                 per_second, retry_after, window = limit
-                now = time.monotonic()
+                now = self.clock()
                 while window and now - window[0] >= 1.0:
                     window.popleft()
                 if len(window) >= per_second:

@@ -236,6 +236,7 @@ async def test_429_without_retries_raises_retry_after(fake_telegram: FakeTelegra
 
 
 def test_limit_rate_sliding_window(fake_telegram: FakeTelegram) -> None:
+    fake_telegram.clock = lambda: 100.0  # all within one second, however slow the machine
     fake_telegram.limit_rate("sendMessage", per_second=3, retry_after=1)
     statuses = [
         api(fake_telegram, "sendMessage", data={"chat_id": str(i), "text": "t"})[0]
@@ -451,3 +452,21 @@ async def test_many_concurrent_requests_and_stop_closes_connections() -> None:
     finally:
         fake.stop()
     assert fake.errors == []
+
+
+def test_token_check_admins_topics_channels_and_dropped_answers(fake_telegram: FakeTelegram) -> None:
+    fake_telegram.valid_token = "1:good"
+    assert api(fake_telegram, "getMe")[0] == 401  # api() uses another token
+    fake_telegram.valid_token = None
+    fake_telegram.set_chat_admins(-5, {7})
+    _, admin = api(fake_telegram, "getChatMember", data={"chat_id": "-5", "user_id": "7"})
+    _, member = api(fake_telegram, "getChatMember", data={"chat_id": "-5", "user_id": "8"})
+    assert admin["result"]["status"] == "administrator" and member["result"]["status"] == "member"
+    topic = fake_telegram.push_message(-5, "/brief", chat_type="supergroup", message_thread_id=9)
+    assert topic["message"]["message_thread_id"] == 9 and topic["message"]["chat"]["is_forum"]
+    post = fake_telegram.push_message(-6, "/subscribe", chat_type="channel")
+    assert "from" not in post["channel_post"] and post["channel_post"]["sender_chat"]["id"] == -6
+    fake_telegram.drop_after_next("sendMessage")
+    with pytest.raises(httpx.TransportError):  # the connection is dropped: no answer at all
+        api(fake_telegram, "sendMessage", data={"chat_id": "3", "text": "t"})
+    assert len(fake_telegram.sent_messages(3)) == 1  # yet it took effect
