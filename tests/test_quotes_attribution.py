@@ -89,6 +89,9 @@ KINDS = {
     "3 described source": (
         "Sirens woke the street at dawn.\n\n“The flames were taller than the house,” a witness said.",
         ["a witness"]),
+    "3 described source with a relative clause": (
+        "A senior council official, who spoke on condition of anonymity, said the plan was "
+        "“still in flux.”", ["a senior council official"]),
     "3 plural described source": (
         "Port staff admitted that the cranes were “older than anyone would like.”", ["Port staff"]),
     "4 premodifier before the name": (

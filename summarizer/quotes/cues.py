@@ -105,7 +105,7 @@ def _skip_intro(toks: list[Tok], i: int, end: int) -> int:
         if i >= end or toks[i].kind != "w":
             return i
         low = toks[i].text.lower()
-        if not (low in INTRO or never_name(toks[i].text)):
+        if low in ("a", "an", "the") or not (low in INTRO or never_name(toks[i].text)):
             return i
         reach = 40 if low == "according" else 14
         comma = next((k for k in range(i, min(end, i + reach)) if toks[k].text == ","), -1)
