@@ -147,7 +147,7 @@ async def run(
     rate, period = parse_rate(rate_spec)
     original = telegram_app.AIORateLimiter
     if (rate, period) != (30, 1.0):
-        telegram_app.AIORateLimiter = functools.partial(  # type: ignore[misc]
+        telegram_app.AIORateLimiter = functools.partial(  # type: ignore[misc,assignment]
             AIORateLimiter, overall_max_rate=rate, overall_time_period=period
         )
     try:
@@ -189,7 +189,7 @@ async def run(
             got_429 = sum(1 for c in calls if c.get("error_code") == 429)
             store.close()
     finally:
-        telegram_app.AIORateLimiter = original
+        telegram_app.AIORateLimiter = original  # type: ignore[misc]
     times = sorted(c["time"] for c in ok)
     span = (times[-1] - times[0]) if len(times) > 1 else 0.0
     return {

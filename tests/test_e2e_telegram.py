@@ -7,6 +7,7 @@ import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bot_process import TOKEN, BotProcess
@@ -183,7 +184,7 @@ def big_story_db(bot_db: Path, tmp_path: Path) -> Path:
     return bot_db
 
 
-def press(fake: FakeTelegram, chat_id: int, message_id: int, data: str) -> dict[str, object]:
+def press(fake: FakeTelegram, chat_id: int, message_id: int, data: str) -> dict[str, Any]:
     """Press a button on a message and wait for the edit it causes."""
     before = len(fake.calls_of("editMessageText"))
     fake.push_callback(chat_id, message_id, data, user_id=chat_id)
@@ -210,7 +211,7 @@ def test_long_view_is_paged_in_place_and_back_returns_to_the_list(
     html = str(page2["text"])
     assert html.count("<b>") == html.count("</b>") and html.count("<a ") == html.count("</a>")
     markup = page2["reply_markup"]
-    datas = [b.get("callback_data", "") for row in markup["inline_keyboard"] for b in row]  # type: ignore[index]
+    datas = [b.get("callback_data", "") for row in markup["inline_keyboard"] for b in row]
     assert any(d.endswith("|p1") for d in datas)  # Prev
     back1 = press(fake_telegram, USER, mid, next(d for d in datas if d.endswith("|p1")))
     assert "Page 1 of" in back1["text"]
@@ -221,15 +222,15 @@ def test_long_view_is_paged_in_place_and_back_returns_to_the_list(
     list_id = last_bot_message_id(fake_telegram, USER)
     first = next(d for d in button_data(stories) if d.startswith("/brief "))
     opened = press(fake_telegram, USER, list_id, first)
-    rows = opened["reply_markup"]["inline_keyboard"]  # type: ignore[index]
+    rows = opened["reply_markup"]["inline_keyboard"]
     assert any(b.get("callback_data") == "/back" for row in rows for b in row)
     # Switching views keeps the way back.
     quotes = press(fake_telegram, USER, list_id, first.replace("/brief", "/quotes"))
-    qrows = quotes["reply_markup"]["inline_keyboard"]  # type: ignore[index]
+    qrows = quotes["reply_markup"]["inline_keyboard"]
     assert any(b.get("callback_data") == "/back" for row in qrows for b in row)
     restored = press(fake_telegram, USER, list_id, "/back")
     assert "Latest stories" in parse_html(str(restored["text"]))
-    assert first in [b.get("callback_data") for row in restored["reply_markup"]["inline_keyboard"] for b in row]  # type: ignore[index]
+    assert first in [b.get("callback_data") for row in restored["reply_markup"]["inline_keyboard"] for b in row]
 
 
 def test_429_is_waited_out_and_retried(bot: BotProcess, fake_telegram: FakeTelegram) -> None:
