@@ -73,6 +73,10 @@ KINDS = {
     "1 dateline is never the topic": (
         "OSTBY — The budget passed on Tuesday after a long night.\n\n"
         "“Nobody got everything they wanted, and that is how it should be.”", [""]),
+    "1 antecedent in the same sentence": (
+        "Coach Olaf Brun spoke first.\n\n"
+        "After Marta Sund won the vote, she said the club was “finally in safe hands.”",
+        ["Marta Sund"]),
     "2 generic organisation phrase": (
         "Eastlake Power said on Monday that the outage was caused by ice.\n\n"
         "“Crews restored most lines overnight,” the utility said.", ["Eastlake Power"]),

@@ -23,7 +23,7 @@ from summarizer.quotes.cues import (
     verb_kind,
 )
 from summarizer.quotes.names import DOC_NOUNS
-from summarizer.quotes.phrases import name_refs
+from summarizer.quotes.phrases import name_refs, np_fwd
 from summarizer.quotes.spans import (
     TITLE_CUES,
     Cand,
@@ -137,6 +137,11 @@ def _make_quote(text: str, cand: Cand, sent: Sent, q: int, ents: Entities, headl
     n_words = len(content.split())
     if headline or not content:
         return None, NO_SOURCE
+    if ref is not None and ref.kind == "pron" and ref.index > 1 and toks[0].text.lower() in (
+            "after", "when", "as", "once", "while", "since", "because", "before", "although"):
+        lead = np_fwd(toks, 1)  # "After Maria Lopez won the vote, she said ...": same sentence
+        if lead is not None and lead.kind == "person" and lead.index + len(lead.words) <= ref.index:
+            ents.mention(ents.add_person(lead.text, lead.role))
     source = ents.resolve(ref) if ref is not None else NO_SOURCE
     attributed = ref is not None and (source.kind != "anon" or n_words >= 3)
     if not _keep(cand, content, toks, q, attributed, headline):
