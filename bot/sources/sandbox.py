@@ -74,6 +74,10 @@ def _worker(conn: Connection, parent: int) -> None:
     """Worker loop: receive (function, args), send ("ok", result) or ("error", message)."""
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
+    with contextlib.suppress(Exception):  # warm up before the first document arrives
+        import trafilatura  # noqa: F401
+
+        import bot.sources.ingest  # noqa: F401
     while True:
         try:
             fn, args = conn.recv()
@@ -148,6 +152,17 @@ class Sandbox:
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._slots = threading.Semaphore(self.size)
+
+    def start(self) -> Sandbox:
+        """Start every worker now (while this process has one thread, so they are forked)."""
+        with self._lock:
+            missing = self.size - len(self._all)
+        for _ in range(missing):
+            worker = _Worker()
+            with self._lock:
+                self._all.add(worker)
+            self._idle.put(worker)
+        return self
 
     # -- one call at a time per thread (the bot) --
 
