@@ -90,6 +90,9 @@ KINDS = {
     "4 person of an organisation": (
         "“We need the road fixed,” Chief Ada Birch of the Northwood Cree Nation said.",
         ["Ada Birch"]),
+    "2 it said after a one-word company name": (
+        "Zentrix said on Monday that it would cut 300 jobs.\n\n"
+        "“These decisions are never easy,” it said.", ["Zentrix"]),
     "3 described source": (
         "Sirens woke the street at dawn.\n\n“The flames were taller than the house,” a witness said.",
         ["a witness"]),

@@ -139,8 +139,8 @@ class Entities:
         if ref.kind == "pron":
             if ref.text in _PRONOUN_GENDER:
                 return self.pronoun(ref.text)
-            if ref.text == "it" and self.orgs:
-                return Source(self.orgs[-1])
+            if ref.text == "it":
+                return self._it()
             if ref.text == "they" and self.topic.name and self.topic.person is None:
                 return self.topic
             return NO_SOURCE
@@ -150,6 +150,15 @@ class Entities:
         if text not in self.anons:
             self.anons.append(text)
         return Source(ref.text, kind="anon")
+
+    def _it(self) -> Source:
+        """"It said": the last organisation, else a topic that is no known person ("Apple")."""
+        if self.orgs:
+            return Source(self.orgs[-1])
+        topic = self.topic
+        if topic.person is None or (len(topic.name.split()) == 1 and not topic.person.gender):
+            return Source(topic.name, kind=topic.kind) if topic.name else NO_SOURCE
+        return NO_SOURCE
 
     def _person(self, ref: Ref) -> Source:
         words = ref.text.split()
