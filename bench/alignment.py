@@ -53,6 +53,21 @@ class Event:
     carriers: dict[str, frozenset[str]] = field(default_factory=dict)
     paths: dict[str, str] = field(default_factory=dict)  # article key -> relative path
 
+    def subset(self, keys: set[str]) -> Event:
+        """The event as told by some of its articles only (carriers recomputed)."""
+        sents = [s for s in self.sentences if s.article in keys]
+        carriers: dict[str, set[str]] = {}
+        for s in sents:
+            if not s.clutter:
+                for f in s.facts:
+                    carriers.setdefault(f, set()).add(s.outlet)
+        return Event(
+            id=self.id,
+            sentences=sents,
+            carriers={f: frozenset(o) for f, o in carriers.items()},
+            paths={k: v for k, v in self.paths.items() if k in keys},
+        )
+
     def outlets_of(self, facts: frozenset[str]) -> frozenset[str]:
         """Outlets carrying any of the facts."""
         out: set[str] = set()

@@ -212,6 +212,37 @@ def evaluate_seeds(facts: Path, budgets: Sequence[int], show: bool) -> None:
                     print(f"     ! {line}")
 
 
+def evaluate_subsets(facts: Path, budgets: Sequence[int], show: bool = False) -> None:
+    """The same honesty figures over every subset of two or more of an event's outlets (one
+    article per outlet): more stories from the one alignment, with fewer outlets to lean on."""
+    import itertools
+
+    for event in load_events(facts):
+        articles = seed_articles(event)
+        keys = sorted(event.paths, key=lambda k: event.paths[k])
+        by_outlet: dict[str, tuple[str, Article]] = {}
+        for key, art in zip(keys, articles, strict=True):
+            by_outlet.setdefault(art.outlet, (key, art))
+        outlets = sorted(by_outlet)
+        for words_ in budgets:
+            report = Report()
+            dangling_n = n_briefs = 0
+            for size in range(2, len(outlets) + 1):
+                for combo in itertools.combinations(outlets, size):
+                    sub = event.subset({by_outlet[o][0] for o in combo})
+                    arts = [by_outlet[o][1] for o in combo]
+                    briefing = build_briefing(1, event.id, arts, words=words_)
+                    score_briefing(sub, briefing, report)
+                    dangling_n += len(dangling(briefing, arts))
+                    n_briefs += 1
+            print(f"  {words_:>4} words, {n_briefs} outlet subsets: {report.line()} | "
+                  f"dangling {dangling_n}")
+            if show:
+                for line in report.problems:
+                    if not line.startswith("missed"):
+                        print(f"     ! {line}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Print the seeds' honesty table and the ROUGE table."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -223,6 +254,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.facts.exists():
         evaluate_seeds(args.facts, args.words, args.show)
+        evaluate_subsets(args.facts, args.words, args.show)
     else:
         print(f"{args.facts} absent: seeds' alignment skipped")
     if args.no_rouge:

@@ -219,6 +219,7 @@ _CLAUSE_RE = re.compile(
     r"refused|declined|would|will|could|has|have|had)\b)"
 )
 MIN_CLAUSE_WORDS = 5
+MIN_CLAUSE_CONCEPTS = 4
 
 
 def clauses(text: str) -> list[str]:
@@ -245,6 +246,9 @@ def fact_matrix(texts: Sequence[str]) -> FactMatrix:
     for i, t in enumerate(texts):
         parts = clauses(t)
         if len(parts) > 1:
+            # A clause with few concepts ("adding: 'I expect more talks'") would carry
+            # anything that shares one word: only substantial clauses count.
+            parts = [u for u in parts if len(concepts(u)) >= MIN_CLAUSE_CONCEPTS]
             units.extend(parts)
             owner.extend([i] * len(parts))
     n = len(texts)
