@@ -87,6 +87,11 @@ def build_parser() -> argparse.ArgumentParser:
                 "--words", type=int, default=None, help="about how many words (default 120)"
             )
 
+    s = sub.add_parser("summarize", help="one briefing over exactly these inputs (nothing stored)")
+    s.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders or URLs")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--words", type=int, default=None, help="about how many words (default 120)")
+
     s = sub.add_parser("article", help="one stored article")
     s.add_argument("article_id", type=int, metavar="ARTICLE_ID")
     s.add_argument("--json", action="store_true")
@@ -131,6 +136,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_console(settings, db_path)
     if args.cmd == "start":
         return start(settings, db_path)
+    if args.cmd == "summarize":
+        return summarize(args, settings)
     try:
         store = Store(db_path)
     except Exception as exc:
@@ -158,6 +165,62 @@ def start(settings: Settings, db_path: str) -> int:
     from bot.chat.console import run_console
 
     return run_console(settings, db_path)
+
+
+def summarize(args: argparse.Namespace, settings: Settings) -> int:
+    """`briefbot summarize`: read and clean the inputs as ingest does, brief them as one story,
+    store nothing; prints the `brief --json` object (errors per input on stderr, exit 1)."""
+    import asyncio
+
+    from bot.sources.ingest import iter_files, read_file
+    from bot.sources.live import fetch_url_docs
+    from summarizer.brief.briefing import build_briefing
+    from summarizer.errors import InputError
+    from summarizer.models import Article, CleanDoc, Story
+
+    words = settings.brief_words if args.words is None else args.words
+    if not 10 <= words <= 2000:
+        return _fail("--words must be between 10 and 2000")
+    docs: list[CleanDoc] = []
+    errors: list[tuple[str, str]] = []
+    for inp in args.inputs:
+        if inp.startswith(("http://", "https://")):
+            try:
+                got = asyncio.run(fetch_url_docs(inp, settings))
+            except InputError as exc:
+                errors.append((inp, str(exc)))
+                continue
+            for item in got:
+                if isinstance(item, str):
+                    errors.append((inp, item))
+                else:
+                    docs.append(item[1])
+            continue
+        path = Path(inp)
+        if not path.exists():
+            errors.append((inp, "no such file or folder"))
+            continue
+        for f in iter_files(path) if path.is_dir() else [path]:
+            try:
+                docs.append(read_file(f))
+            except InputError as exc:
+                errors.append((str(f), str(exc)))
+    for name, error in errors:
+        print(f"briefbot: {name}: {error}", file=sys.stderr)
+    if not docs:
+        return _fail("no readable article among the inputs")
+    arts = [
+        Article(id=k + 1, title=d.title, text=d.text, outlet=d.outlet, author=d.author,
+                published=d.published, url=d.url)
+        for k, d in enumerate(docs)
+    ]
+    title = docs[0].title or "Summary"
+    briefing = build_briefing(0, title, arts, words=words)
+    outlets = tuple(sorted({a.outlet for a in arts if a.outlet}))
+    story = Story(id=0, title=title, article_ids=tuple(a.id for a in arts), outlets=outlets)
+    reply = pages.brief_reply(story, briefing, {a.id: a for a in arts}, datetime.now(UTC))
+    _print(reply.data, args.json, to_plain(Reply(paragraphs=reply.paragraphs)))
+    return 1 if errors else 0
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings, store: Store) -> int:

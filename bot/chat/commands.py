@@ -59,6 +59,9 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "feeds", "[add URL | remove N]", "List or change the polled feeds (admins)", admin=True
     ),
+    CommandSpec(
+        "summarize", "ID ID ...", "One briefing over these article ids (admins)", admin=True
+    ),
 )
 _BY_NAME = {c.name: c for c in COMMANDS}
 _COMMAND_RE = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]+))?(?:\s+(.*))?$", re.S)
@@ -352,6 +355,25 @@ class Commands:
         return built.reply if built.items else simple(digest.EMPTY_NOTE)
 
     # -- admin --
+
+    async def cmd_summarize(self, args: str, caller: Caller) -> Reply:
+        """One briefing over exactly the given stored articles as one story (nothing stored)."""
+        from summarizer.brief.briefing import build_briefing
+
+        parts = args.replace(",", " ").split()
+        if not parts or not all(p.isascii() and p.isdigit() and len(p) <= 18 for p in parts):
+            return simple(usage(_BY_NAME["summarize"]))
+        ids = list(dict.fromkeys(int(p) for p in parts))
+        arts = self.store.articles(ids)
+        missing = sorted(set(ids) - {a.id for a in arts})
+        if missing:
+            return simple(f"No article {', '.join(f'#{i}' for i in missing)}.")
+        title = arts[0].title or "Summary"
+        words = self.settings.brief_words
+        briefing = await asyncio.to_thread(build_briefing, 0, title, arts, words)
+        outlets = tuple(sorted({a.outlet for a in arts if a.outlet}))
+        story = Story(id=0, title=title, article_ids=tuple(ids), outlets=outlets)
+        return pages.brief_reply(story, briefing, {a.id: a for a in arts}, self.clock())
 
     async def cmd_add(self, args: str, caller: Caller) -> Reply:
         """Ingest one article from a URL."""
