@@ -95,7 +95,7 @@ def run_one(
         tracemalloc.start()
     from bot.chat.views import refresh_story
     from bot.sources.ingest import IngestReport, ingest_paths
-    from bot.store.store import Store
+    from bot.store import Store
 
     paths, truth = corpus(workdir, n, seed)
     db = workdir / f"ingest_{n}_s{seed}.db"

@@ -64,7 +64,7 @@ async def in_process(db: Path, n: int, seed: int) -> dict[str, Any]:
     from bot.chat.commands import Caller, Commands
     from bot.chat.views import refresh_story
     from bot.config import Settings
-    from bot.store.store import Store
+    from bot.store import Store
 
     store = Store(db)
     t0 = time.perf_counter()
@@ -145,7 +145,7 @@ def bot_process(db: Path, n: int, seed: int, workdir: Path) -> dict[str, Any]:
     from bot_process import TOKEN, BotProcess
     from fake_telegram import FakeTelegram
 
-    from bot.store.store import Store
+    from bot.store import Store
 
     with Store(db) as store:
         ids = [s.id for s in store.stories()]

@@ -21,7 +21,7 @@ from bot.chat.reply import Reply
 from bot.chat.views import refresh_dirty
 from bot.config import ConfigError, Settings
 from bot.sources.ingest import IngestReport, ingest_paths
-from bot.store.store import Store
+from bot.store import Store
 
 SAMPLES = Path(__file__).resolve().parent / "samples"
 log = logging.getLogger("briefbot")
@@ -244,7 +244,6 @@ def _dispatch(args: argparse.Namespace, settings: Settings, store: Store) -> int
         if quotes is None:
             quotes = article_quotes(a)
             store.set_article_quotes(a.id, quotes)
-            store.commit()
         qd = [
             {"text": q.text, "speaker": q.speaker, "role": q.role, "context": q.context}
             for q in quotes

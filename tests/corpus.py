@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.chat.views import refresh_dirty
 from bot.sources.ingest import IngestReport, ingest_paths
-from bot.store.store import Store
+from bot.store import Store
 
 SAMPLES = Path(__file__).resolve().parents[1] / "bot" / "samples"
 

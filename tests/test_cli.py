@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from bot.store.store import Store
+from bot.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "bot" / "samples"

@@ -12,7 +12,7 @@ from bot_process import briefbot_command
 
 from bot.chat.commands import COMMANDS
 from bot.chat.console import BANNER
-from bot.store.store import Store
+from bot.store import Store
 
 SAMPLES = Path(__file__).resolve().parents[1] / "bot" / "samples"
 

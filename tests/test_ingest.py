@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from bot.sources.ingest import content_hash
-from bot.store.store import Store
+from bot.store import Store
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ingest"
 DAM = FIXTURES / "dam"

@@ -25,7 +25,7 @@ from feed_server import FeedServer, Route
 
 from bot.chat.views import refresh_dirty
 from bot.sources.ingest import ingest_paths
-from bot.store.store import Store
+from bot.store import Store
 
 SAMPLES = Path(__file__).resolve().parents[1] / "bot" / "samples"
 ADMIN = 501
@@ -232,8 +232,8 @@ def test_poll_ingests_a_feed_once_then_uses_conditional_get(
         assert len(server.requests_for(f"/news/{p.slug}.html")) == 1
     with Store(db) as store:
         [row] = store.feeds()
-        assert row["url"] == feed and row["etag"] == ETAG and row["failures"] == 0
-        assert datetime.fromisoformat(row["next_poll_at"]) > datetime.now(UTC)
+        assert row.url == feed and row.etag == ETAG and row.failures == 0
+        assert row.next_poll_at is not None and row.next_poll_at > datetime.now(UTC)
         [story] = store.stories()
         assert len(story.outlets) == 3
         assert store.cached_briefing(story.id) is not None  # refreshed after the round
@@ -295,10 +295,10 @@ def test_poll_reports_bad_feeds_and_still_ingests_the_good_one(
     assert "HTTP 500" in errors[feeds[2]]
     assert "not a readable feed" in errors[feeds[0]]
     with Store(db) as store:
-        state = {f["url"]: f for f in store.feeds()}
-        assert state[feeds[0]]["failures"] == 1 and state[feeds[2]]["failures"] == 1
-        assert state[feeds[1]]["failures"] == 0
-        assert "HTTP 500" in state[feeds[2]]["last_error"]
+        state = {f.url: f for f in store.feeds()}
+        assert state[feeds[0]].failures == 1 and state[feeds[2]].failures == 1
+        assert state[feeds[1]].failures == 0
+        assert "HTTP 500" in state[feeds[2]].last_error
 
     # The human output says the same in one line.
     with sqlite3.connect(db) as conn:
@@ -420,7 +420,7 @@ def test_admin_adds_a_page_and_manages_feeds_through_the_bot(
         assert "only the bot's admins" in ask(fake_telegram, "/feeds", USER)
         assert "only the bot's admins" in ask(fake_telegram, "/feeds remove 1", USER)
         with Store(db) as store:
-            assert [f["url"] for f in store.feeds()] == [feed]
+            assert [f.url for f in store.feeds()] == [feed]
         assert f"Feed removed: {feed}" in ask(fake_telegram, "/feeds remove 1", ADMIN)
         assert "There is no feed 1" in ask(fake_telegram, "/feeds remove 1", ADMIN)
         assert "Usage: /feeds" in ask(fake_telegram, "/feeds frobnicate", ADMIN)

@@ -10,7 +10,7 @@ from bot.chat.commands import Caller, Commands
 from bot.chat.reply import Button, Reply
 from bot.config import Settings
 from bot.sources.live import fetch_doc
-from bot.store.store import Store
+from bot.store import Store
 from summarizer.models import CleanDoc
 
 BANNER = (

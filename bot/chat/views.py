@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.store.store import Store
+from bot.store import Store
 from summarizer.brief.briefing import build_briefing
 from summarizer.models import Article, Briefing, Quote, StoryQuote
 from summarizer.quotes.extract import extract_quotes
@@ -21,7 +21,7 @@ class StoryInputs:
 
     story_id: int
     title: str
-    version: str
+    version: int
     articles: tuple[Article, ...]
     known_quotes: dict[int, list[Quote]]
 
@@ -31,7 +31,7 @@ class StoryViews:
     """Computed views plus the per-article quotes that were newly extracted."""
 
     story_id: int
-    version: str
+    version: int
     briefing: Briefing
     quotes: tuple[StoryQuote, ...]
     new_article_quotes: dict[int, list[Quote]]
@@ -73,7 +73,7 @@ def compute_views(inputs: StoryInputs, words: int = 120) -> StoryViews:
 
 def save_views(store: Store, views: StoryViews) -> None:
     """Persist computed views (ignored if the story changed meanwhile) and new article quotes."""
-    with store.transaction():
+    with store.atomic():
         for aid, quotes in views.new_article_quotes.items():
             store.set_article_quotes(aid, quotes)
         store.save_story_views(views.story_id, views.briefing, views.quotes, views.version)

@@ -15,7 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.store.store import Store
+from bot.store import Store
 from summarizer.clean.cleaner import clean_document
 from summarizer.errors import InputError
 from summarizer.models import Article, CleanDoc
@@ -165,7 +165,7 @@ def save_article(store: Store, item: CleanDoc | Prepared, input_name: str) -> In
     """Store one clean article in one transaction: duplicate check, story assignment, indexes."""
     prep = item if isinstance(item, Prepared) else prepare(item)
     doc = prep.doc
-    with store.transaction():
+    with store.atomic():
         dup = store.find_by_url(prep.url_key) if prep.url_key else None
         dup = dup or store.find_by_hash(prep.content_hash)
         if dup is None:

@@ -14,7 +14,7 @@ from bot.config import Settings
 from bot.sources.feeds import FeedState, PolledEntry, poll_feeds
 from bot.sources.fetch import FetchError, FetchLimits, FetchResult, fetch_url, make_client
 from bot.sources.ingest import IngestReport, parse_bytes, save_article
-from bot.store.store import Store
+from bot.store import Feed, Store
 from summarizer.errors import InputError
 from summarizer.models import CleanDoc
 from summarizer.read.decode import decode_bytes
@@ -179,16 +179,14 @@ class PollReport:
         }
 
 
-def _state(row: dict[str, object]) -> FeedState:
-    raw_next = row.get("next_poll_at")
-    next_at = datetime.fromisoformat(str(raw_next)) if raw_next else None
+def _state(feed: Feed) -> FeedState:
     return FeedState(
-        url=str(row["url"]),
-        etag=str(row.get("etag") or ""),
-        last_modified=str(row.get("last_modified") or ""),
-        failures=int(str(row.get("failures") or 0)),
-        next_poll_at=next_at,
-        last_error=str(row.get("last_error") or ""),
+        url=feed.url,
+        etag=feed.etag,
+        last_modified=feed.last_modified,
+        failures=feed.failures,
+        next_poll_at=feed.next_poll_at,
+        last_error=feed.last_error,
     )
 
 

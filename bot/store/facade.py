@@ -1,0 +1,150 @@
+"""``Store``: one database connection and the per-domain parts over it, behind one object."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from bot.store.articles import Articles
+from bot.store.chats import Chats
+from bot.store.db import Connection
+from bot.store.feeds import Feeds
+from bot.store.index import ClusterIndex
+from bot.store.schema import applied_migrations, migrate
+from bot.store.search import Search
+from bot.store.stories import Stories
+from bot.store.views import CachedViews
+from summarizer.models import Article
+
+
+class Store:
+    """A briefbot database: one SQLite file, WAL, migrations applied on open.
+
+    The methods are those of the parts (articles, clustering index, stories, cached views,
+    chats, feeds, search), bound here so callers need one object. No method commits a caller's
+    work: group writes with ``with store.atomic():``.
+    """
+
+    def __init__(self, path: str | Path, timeout: float = 30.0) -> None:
+        self.conn = Connection(path, timeout=timeout)
+        self.path = self.conn.path
+        self.db = self.conn.db
+        try:
+            migrate(self.conn)
+        except BaseException:
+            self.conn.close()
+            raise
+        self.parts_articles = articles = Articles(self.conn)
+        self.parts_index = index = ClusterIndex(self.conn)
+        self.parts_stories = stories = Stories(self.conn)
+        self.parts_views = views = CachedViews(self.conn)
+        self.parts_chats = chats = Chats(self.conn)
+        self.parts_feeds = feeds = Feeds(self.conn)
+        self.parts_search = search = Search(self.conn)
+        # articles
+        self.article = articles.article
+        self.articles = articles.articles
+        self.article_count = articles.article_count
+        self.find_by_url = articles.find_by_url
+        self.find_by_hash = articles.find_by_hash
+        self.set_article_quotes = articles.set_article_quotes
+        self.article_quotes = articles.article_quotes
+        # clustering index
+        self.lsh_candidates = index.lsh_candidates
+        self.term_dfs = index.term_dfs
+        self.story_candidates = index.story_candidates
+        self.story_member_vectors = index.story_member_vectors
+        self.story_title_article = index.story_title_article
+        self.story_entities = index.story_entities
+        # stories
+        self.create_story = stories.create_story
+        self.stories = stories.stories
+        self.story = stories.story
+        self.stories_between = stories.stories_between
+        self.story_count = stories.story_count
+        self.story_article_count = stories.story_article_count
+        self.dirty_stories = stories.dirty_stories
+        # cached views
+        self.story_version = views.story_version
+        self.save_story_views = views.save_story_views
+        self.cached_briefing = views.cached_briefing
+        self.cached_quotes = views.cached_quotes
+        # chats
+        self.subscribe = chats.subscribe
+        self.unsubscribe = chats.unsubscribe
+        self.subscription = chats.subscription
+        self.subscriptions = chats.subscriptions
+        self.digest_status = chats.digest_status
+        self.claim_digest = chats.claim_digest
+        self.finish_digest = chats.finish_digest
+        self.sent_coverage = chats.sent_coverage
+        self.digest_log = chats.digest_log
+        # feeds
+        self.add_feed = feeds.add_feed
+        self.remove_feed = feeds.remove_feed
+        self.feeds = feeds.feeds
+        self.save_feed_state = feeds.save_feed_state
+        # search
+        self.search_stories = search.search_stories
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """One atomic unit of work, nestable: everything inside commits together or not at all."""
+        with self.conn.atomic():
+            yield
+
+    def migrations(self) -> list[str]:
+        """Names of the applied migrations, in order."""
+        return applied_migrations(self.conn)
+
+    def insert_article(
+        self,
+        *,
+        article: Article,
+        url_key: str,
+        input_name: str,
+        terms: dict[str, float],
+        entities: Iterable[str],
+        bands: Sequence[str],
+        term_set: Iterable[str],
+    ) -> int:
+        """Insert one article and, unless it is a duplicate, index it; returns its id."""
+        with self.conn.atomic():
+            aid = self.parts_articles.insert_article(
+                article, url_key=url_key, input_name=input_name, terms=terms, entities=entities
+            )
+            if article.duplicate_of is None:
+                self.parts_index.index_article(aid, bands, term_set)
+        return aid
+
+    def update_story(
+        self,
+        story_id: int,
+        *,
+        title: str,
+        centroid: dict[str, float],
+        entities: Iterable[str],
+        index_terms: Sequence[str],
+        title_article: int | None = None,
+    ) -> None:
+        """Refresh a story's derived fields and index terms after an article joined it."""
+        with self.conn.atomic():
+            self.parts_stories.update_story(
+                story_id,
+                title=title,
+                centroid=centroid,
+                entities=entities,
+                title_article=title_article,
+            )
+            self.parts_index.set_story_terms(story_id, index_terms)

@@ -1,0 +1,111 @@
+"""The clustering index: LSH bands for near-duplicates, term document frequencies, story terms."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+
+from bot.store.db import Connection, marks, parse_dt
+from summarizer.models import StoryCandidate
+
+TERM_CHUNK = 500  # terms per IN (...) lookup, well under SQLite's parameter limit
+
+
+class ClusterIndex:
+    """Tables ``article_lsh``, ``term_df`` and ``story_terms``, and the stories' centroids."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def lsh_candidates(self, bands: Sequence[str], limit: int = 20) -> list[tuple[int, str]]:
+        """(id, text) of original articles sharing at least one LSH band, most bands first."""
+        if not bands:
+            return []
+        rows = self.conn.all(
+            f"""SELECT a.id, a.text FROM articles a JOIN (
+                    SELECT article_id, count(*) AS n FROM article_lsh WHERE band IN ({marks(bands)})
+                    GROUP BY article_id ORDER BY n DESC LIMIT ?) c ON c.article_id = a.id
+                WHERE a.duplicate_of IS NULL""",
+            [*bands, limit],
+        )
+        return [(int(r[0]), str(r[1])) for r in rows]
+
+    def term_dfs(self, terms: Iterable[str]) -> tuple[dict[str, int], int]:
+        """Document frequencies of terms and the number of original articles."""
+        term_list = sorted(set(terms))
+        out: dict[str, int] = {}
+        for i in range(0, len(term_list), TERM_CHUNK):
+            chunk = term_list[i : i + TERM_CHUNK]
+            for term, df in self.conn.all(
+                f"SELECT term, df FROM term_df WHERE term IN ({marks(chunk)})", chunk
+            ):
+                out[str(term)] = int(df)
+        # Articles are never deleted and duplicates are not stored, so the largest id is the
+        # number of articles: O(1), where count(*) would walk an index on every insert.
+        n_docs = self.conn.scalar("SELECT coalesce(max(id), 0) FROM articles")
+        return out, int(n_docs)
+
+    def index_article(self, article_id: int, bands: Sequence[str], terms: Iterable[str]) -> None:
+        """Add an original article's LSH bands and count its terms' document frequencies."""
+        with self.conn.atomic():
+            self.conn.executemany(
+                "INSERT INTO article_lsh (band, article_id) VALUES (?, ?)",
+                [(b, article_id) for b in bands],
+            )
+            self.conn.executemany(
+                "INSERT INTO term_df (term, df) VALUES (?, 1) "
+                "ON CONFLICT(term) DO UPDATE SET df = df + 1",
+                [(t,) for t in sorted(set(terms))],
+            )
+
+    def story_candidates(self, terms: Sequence[str], limit: int = 6) -> list[StoryCandidate]:
+        """Stories sharing most index terms with the query terms (inverted-index lookup)."""
+        if not terms:
+            return []
+        rows = self.conn.all(
+            f"""SELECT s.id, s.centroid, s.entities, s.first_published, s.last_published
+                FROM (SELECT story_id, count(*) AS n FROM story_terms WHERE term IN ({marks(terms)})
+                      GROUP BY story_id ORDER BY n DESC, story_id DESC LIMIT ?) c
+                JOIN stories s ON s.id = c.story_id""",
+            [*terms, limit],
+        )
+        return [
+            StoryCandidate(
+                story_id=int(r[0]),
+                centroid=json.loads(r[1]),
+                entities=frozenset(json.loads(r[2])),
+                first_published=parse_dt(r[3]),
+                last_published=parse_dt(r[4]),
+            )
+            for r in rows
+        ]
+
+    def set_story_terms(self, story_id: int, terms: Sequence[str]) -> None:
+        """Replace the index terms under which a story is found."""
+        with self.conn.atomic():
+            self.conn.execute("DELETE FROM story_terms WHERE story_id = ?", [story_id])
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO story_terms (term, story_id) VALUES (?, ?)",
+                [(t, story_id) for t in terms],
+            )
+
+    def story_member_vectors(
+        self, story_id: int, only: Sequence[int | None] = ()
+    ) -> dict[int, tuple[str, dict[str, float]]]:
+        """(title, term vector) of each original article of a story (or only of some ids)."""
+        sql = "SELECT id, title, terms FROM articles WHERE story_id = ? AND duplicate_of IS NULL"
+        ids = [i for i in only if i is not None]
+        if ids:
+            sql += f" AND id IN ({marks(ids)})"
+        rows = self.conn.all(sql, [story_id, *ids])
+        return {int(r[0]): (str(r[1]), json.loads(r[2])) for r in rows}
+
+    def story_title_article(self, story_id: int) -> int | None:
+        """The article whose headline is the story's title."""
+        found = self.conn.scalar("SELECT title_article FROM stories WHERE id = ?", [story_id])
+        return int(found) if found is not None else None
+
+    def story_entities(self, story_id: int) -> list[str]:
+        """The stored entity list of a story."""
+        raw = self.conn.scalar("SELECT entities FROM stories WHERE id = ?", [story_id])
+        return list(json.loads(raw)) if raw else []
