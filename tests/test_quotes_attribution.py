@@ -99,6 +99,12 @@ KINDS = {
     "3 described source with a relative clause": (
         "A senior council official, who spoke on condition of anonymity, said the plan was "
         "“still in flux.”", ["a senior council official"]),
+    "3 the family": (
+        "“We are heartbroken,” the family said in a statement released by police.",
+        ["the family"]),
+    "3 one of a group, then the name": (
+        "“We expected 200 people and 2,000 came,” said one of the organizers, Maya Patton.",
+        ["Maya Patton"]),
     "3 plural described source": (
         "Port staff admitted that the cranes were “older than anyone would like.”", ["Port staff"]),
     "4 premodifier before the name": (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from summarizer.quotes.names import never_name
-from summarizer.quotes.phrases import Ref, np_back, np_fwd
+from summarizer.quotes.phrases import Ref, head_noun, np_back, np_fwd
 from summarizer.quotes.spans import DASHES
 from summarizer.quotes.speakers import word_set
 from summarizer.quotes.tokens import Tok
@@ -187,7 +187,8 @@ def subject_before(toks: list[Tok], v: int) -> Ref | None:
     """The subject of the verb at ``v`` ("X said", "X, the minister, said", "X ... and said")."""
     j = v - 1
     while j >= 0 and toks[j].kind == "w" and (
-        toks[j].text.lower() in SKIP_BACK or (toks[j].text.islower() and toks[j].text.endswith("ly"))
+        toks[j].text.lower() in SKIP_BACK or (toks[j].text.islower() and toks[j].text.endswith("ly")
+                                              and not head_noun(toks[j].text))  # not "family"
     ):
         j -= 1
     if j >= 0 and toks[j].kind == "w" and toks[j].text.lower() in _PASSIVE:
@@ -197,6 +198,11 @@ def subject_before(toks: list[Tok], v: int) -> Ref | None:
     start = clause_start(toks, v)
     if j < start:
         return None
+    rel = next((k for k in range(j, start - 1, -1) if toks[k].text.lower() == "who"), -1)
+    if rel > start and toks[rel - 1].text != "," and not any(t.text == "," for t in toks[rel:j]):
+        ref = np_back(toks, rel - 1)  # "Residents who spoke to Global News said"
+        if ref is not None:
+            return ref
     if toks[j].text.lower() == "who" and j > 0:
         k = j - 1 if toks[j - 1].text != "," else j - 2  # "Rae Lin, who called ..."
         ref = np_back(toks, k)

@@ -113,7 +113,7 @@ def _cueless_source(sent: Sent, q: int, cand: Cand, ents: Entities, nxt: Sent | 
     toks = sent.toks
     if q > 0 and toks[q - 1].text == ":":
         ref = clause_subject(toks, 0, q - 1)
-        if ref is not None and ref.kind in ("person", "org", "pron", "rolenp", "anon"):
+        if ref is not None and ref.kind in ("person", "org", "pron", "rolenp"):
             source = ents.resolve(ref)
             if source.name:
                 return source

@@ -102,6 +102,7 @@ GROUP_NOUNS = word_set(
     executives managers employees members leaders voters fans players miners farmers growers
     shoppers commuters drivers nurses locals villagers owners landlords tenants volunteers
     spokespeople representatives negotiators diplomats observers demonstrators picketers
+    family families couple crowd
     """
 )
 # Singular nouns for people that a role phrase can end in ("the 19-year-old winger").

@@ -204,7 +204,9 @@ def np_fwd(toks: list[Tok], i: int) -> Ref | None:
         inner = np_fwd(toks, i + 2)
         if inner is not None and inner.kind in ("anon", "rolenp", "org"):
             text = inner.text if inner.kind != "org" else f"the {inner.text}"
-            return Ref("anon", f"{toks[i].text} of {text}", index=i)
+            span = toks[i : inner.index + max(len(inner.words), 1)]
+            return Ref("anon", f"{toks[i].text} of {text}", index=i,
+                       words=tuple(t.text for t in span))
         k = i + 2 + (toks[i + 2].text.lower() in DETERMINERS | POSS_PRONOUNS.keys())
         if k < len(toks) and toks[k].kind == "w" and toks[k].text.islower() and toks[k].text.endswith("s"):
             words = " ".join(t.text for t in toks[i : k + 1])  # "one of the riders"
