@@ -134,7 +134,13 @@ class RemoteFake:
 
 
 async def run(
-    chats: int, rate_spec: str, limit: int, stories: int, seed: int, separate: bool = True
+    chats: int,
+    rate_spec: str,
+    limit: int,
+    stories: int,
+    seed: int,
+    separate: bool = True,
+    in_flight: int = 1,
 ) -> dict[str, Any]:
     """One fan-out run; returns its measurements."""
     from fake_telegram import FakeTelegram
@@ -161,7 +167,11 @@ async def run(
                 fake.limit_rate("sendMessage", per_second=limit, retry_after=1)
             store = build_store(Path(tmp) / "digest.db", chats, stories, seed)
             settings = Settings.from_env(
-                {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE": fake.base_url}
+                {
+                    "TELEGRAM_BOT_TOKEN": TOKEN,
+                    "TELEGRAM_API_BASE": fake.base_url,
+                    "BRIEFBOT_DIGEST_IN_FLIGHT": str(in_flight),
+                }
             )
             app = telegram_app.build_application(settings, store)
             rt = app.bot_data["runtime"]
@@ -199,6 +209,7 @@ async def run(
         "setting": rate_spec,
         "nominal_per_s": round(rate / period, 1),
         "chats": chats,
+        "in_flight": in_flight,
         "delivered": sum(1 for v in per_chat.values() if v == 1),
         "duplicates": sum(1 for v in per_chat.values() if v > 1),
         "missing": chats - len(per_chat),
@@ -224,6 +235,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=3)
     p.add_argument("--same-process", action="store_true",
                    help="run the fake server in this process (its window then sees bunched arrivals)")
+    p.add_argument("--in-flight", type=int, default=1,
+                   help="BRIEFBOT_DIGEST_IN_FLIGHT: digests between claim and answer at once")
     p.add_argument("--out", type=Path, default=HERE / "results" / "digest.json")
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.ERROR)
@@ -234,7 +247,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"run: {rate}, {args.chats} chats ...", file=sys.stderr, flush=True)
         results.append(
             asyncio.run(
-                run(args.chats, rate, args.limit, args.stories, args.seed, not args.same_process)
+                run(
+                    args.chats,
+                    rate,
+                    args.limit,
+                    args.stories,
+                    args.seed,
+                    not args.same_process,
+                    args.in_flight,
+                )
             )
         )
     print(f"{'rate/period':>11} {'nominal/s':>9} {'delivered':>9} {'dupes':>5} {'missing':>7} {'429s':>5} "

@@ -100,6 +100,7 @@ class Settings:
     digest_zone: str = "UTC"
     digest_stories: int = 5
     digest_empty_note: bool = True
+    digest_in_flight: int = 1
     feeds: tuple[str, ...] = ()
     feed_interval_minutes: int = 15
     fetch_timeout: float = 15.0
@@ -143,6 +144,7 @@ class Settings:
             digest_zone=zone,
             digest_stories=_int(env, "BRIEFBOT_DIGEST_STORIES", 5, 1, 20),
             digest_empty_note=_bool(env, "BRIEFBOT_DIGEST_EMPTY_NOTE", True),
+            digest_in_flight=_int(env, "BRIEFBOT_DIGEST_IN_FLIGHT", 1, 1, 32),
             feeds=feeds,
             feed_interval_minutes=_int(env, "BRIEFBOT_FEED_INTERVAL_MINUTES", 15, 1, 1440),
             fetch_timeout=float(_int(env, "BRIEFBOT_FETCH_TIMEOUT", 15, 1, 300)),

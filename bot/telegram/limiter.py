@@ -1,4 +1,4 @@
-"""Digest pacing: evenly spaced sends (aiolimiter) with at most one digest in flight."""
+"""Digest pacing: evenly spaced sends (aiolimiter) with a bounded number of digests in flight."""
 
 from __future__ import annotations
 
@@ -12,16 +12,17 @@ DIGEST_RATE = 28.0  # digest messages per second: under Telegram's ~30/s, room l
 
 
 class DigestGate:
-    """Paces digests evenly and lets one through at a time.
+    """Paces digests evenly and lets ``in_flight`` (default one) through at a time.
 
     The limiter's bucket holds a single slot refilled every 1/rate s, so sends are spaced evenly
-    and never burst (PTB's AIORateLimiter lets a whole second's worth through at once). The lock
-    keeps one digest between "claimed" and "answered": a crash mid-round loses at most that one.
+    and never burst (PTB's AIORateLimiter lets a whole second's worth through at once). The
+    semaphore bounds the digests between "claimed" and "answered": a crash mid-round loses at
+    most that many (one by default).
     """
 
-    def __init__(self, per_second: float = DIGEST_RATE) -> None:
+    def __init__(self, per_second: float = DIGEST_RATE, in_flight: int = 1) -> None:
         self.limiter = AsyncLimiter(1, 1.0 / per_second)
-        self._lock = asyncio.Lock()
+        self._lock = asyncio.Semaphore(in_flight)
 
     def slot(self) -> AbstractAsyncContextManager[object]:
         """``async with gate.slot():`` claim and send one digest inside."""

@@ -73,7 +73,7 @@ class BotRuntime:
     def __init__(self, settings: Settings, store: Store) -> None:
         self.settings = settings
         self.store = store
-        self.digest_gate = DigestGate()
+        self.digest_gate = DigestGate(in_flight=settings.digest_in_flight)
         self.writer = Writer(settings, store.path)
         # (chat, message) -> the list or digest a story was opened from, for its Back button.
         self.back_to: OrderedDict[tuple[int, int], Page] = OrderedDict()
