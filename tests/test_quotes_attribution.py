@@ -136,6 +136,10 @@ KINDS = {
     "7 dash credit with a descriptor": (
         "“My rent doubled and my pension did not. I am looking for a smaller flat now.” — Karl Enns, retiree",
         ["Karl Enns"]),
+    "7 dash credit on its own line": (
+        "Readers wrote in about the bus cuts.\n\n"
+        "“I used to take two buses to work. Now I take one bus and walk the rest of the way.”\n\n"
+        "— Ruth Amsel, nurse", ["Ruth Amsel"]),
     "8 one-word name ending in s": (
         "Landowners met the council on Friday.\n\n"
         "Mathis said the permit “will not survive an appeal.”", ["Mathis"]),

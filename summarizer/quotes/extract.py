@@ -25,6 +25,7 @@ from summarizer.quotes.cues import (
 from summarizer.quotes.names import DOC_NOUNS
 from summarizer.quotes.phrases import name_refs, np_fwd
 from summarizer.quotes.spans import (
+    DASHES,
     TITLE_CUES,
     Cand,
     candidates,
@@ -95,7 +96,12 @@ def _register_names(toks: list[Tok], ents: Entities) -> None:
 
 
 def _next_sentence_source(nxt: Sent | None, para: int, ents: Entities) -> Source:
-    """'"...?" Marchetti said.': a short quote-free sentence right after that is only a cue."""
+    """'"...?" Marchetti said.': a short quote-free sentence right after that is only a cue;
+    a pull quote's credit on its own line ("— Jonah Petersen, retiree") counts too."""
+    if nxt is not None and nxt.para == para + 1 and nxt.toks and nxt.toks[0].text in DASHES:
+        ref = np_fwd(nxt.toks, 1)
+        if ref is not None and ref.kind == "person" and len(nxt.toks) <= 14:
+            return ents.resolve(ref)
     if nxt is None or nxt.para != para or len(nxt.toks) > 14:
         return NO_SOURCE
     if any(t.kind == "q" for t in nxt.toks):
