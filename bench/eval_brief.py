@@ -143,14 +143,21 @@ def evaluate(clusters: Sequence[Cluster], limit: int) -> dict[str, list[Scores]]
 SEED_CACHE = Path("/tmp/briefbot-seeds-cache.json")  # last good read, if the cleaner breaks
 
 
+READS: Path | None = None  # --reads FILE: use these cached reads instead of the reader
+
+
 def seed_articles(event: Event, root: Path = SHARED) -> list[Article]:
     """The event's articles, read and cleaned exactly as ingest does (ids in file order).
 
     Each good read is cached in /tmp; when the reader cannot be imported (another change in
-    progress), the cache is used and a note is printed."""
+    progress), the cache is used and a note is printed. ``--reads FILE`` uses a cache made by
+    another checkout's reader (to measure the briefing alone while the cleaner changes)."""
     import json
 
     rels = [rel for _, rel in sorted(event.paths.items(), key=lambda kv: kv[1])]
+    if READS is not None:
+        rows = json.loads(READS.read_text())[event.id]
+        return _articles(rows)
     try:
         from bot.sources.ingest import read_file
 
@@ -168,6 +175,10 @@ def seed_articles(event: Event, root: Path = SHARED) -> list[Article]:
             raise
         print(f"note: reader failed ({exc!r:.80}); using {SEED_CACHE}")
         rows = json.loads(SEED_CACHE.read_text())[event.id]
+    return _articles(rows)
+
+
+def _articles(rows: list[dict[str, Any]]) -> list[Article]:
     return [
         Article(
             id=k + 1,
@@ -251,7 +262,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--facts", type=Path, default=FACTS)
     parser.add_argument("--show", action="store_true", help="print each system's summaries")
     parser.add_argument("--no-rouge", action="store_true", help="only the seeds' table")
+    parser.add_argument("--reads", type=Path, help="cached seed reads (JSON) instead of reading")
     args = parser.parse_args(argv)
+    global READS
+    READS = args.reads
     if args.facts.exists():
         evaluate_seeds(args.facts, args.words, args.show)
         evaluate_subsets(args.facts, args.words, args.show)

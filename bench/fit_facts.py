@@ -29,6 +29,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import eval_brief
 from alignment import load_events, match
 from eval_brief import FACTS, seed_articles
 
@@ -158,7 +159,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Fit, print FIT and CHECK figures, optionally write the data file."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--write", action="store_true", help=f"write {OUT}")
+    parser.add_argument("--reads", type=Path, help="cached seed reads (see eval_brief.py)")
     args = parser.parse_args(argv)
+    eval_brief.READS = args.reads
     texts, pairs, singles = labelled_pairs()
     fitted = fit(texts, pairs)
     F.use_params(fitted)

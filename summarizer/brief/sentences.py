@@ -53,7 +53,20 @@ _BOILERPLATE_RES = tuple(
         r"^editor'?s\s+note\b",
         r"^advertisement\b",
         r"\bcookies?\s+(?:policy|settings)\b",
+        # Author bios: "Jo Smith is a reporter for ...", "Previously, she worked as a writer".
+        r"^(?:[\w.'-]+\s+){1,4}is\s+an?\s+(?:[\w-]+\s+){0,3}(?:reporter|correspondent|writer|"
+        r"editor|producer|journalist|columnist)\s+(?:for|at|with)\b",
+        r"\b(?:worked|works)\s+as\s+an?\s+(?:[\w-]+\s+){0,2}(?:writer|reporter|editor|"
+        r"correspondent|producer)\b",
     )
+)
+# The outlet speaking to its readers ("we need reporters on the ground", "our journalism"),
+# matched outside quotation marks: never a fact of the story.
+_APPEAL_RE = re.compile(
+    r"\b(?:we|our)\b.*\b(?:journalism|journalists|reporters|readers|subscribers|subscription|"
+    r"donat\w*|paywall|newsroom|independent\s+news)\b"
+    r"|\b(?:journalism|journalists|reporters|readers|subscribers|paywall|newsroom)\b.*\b(?:we|our)\b"
+    r"|\bis\s+trusted\s+by\b"
 )
 
 # Photo/video credits that mark a caption ("... (PHOTO / AP)", "... Getty Images", "/ Reuters file").
@@ -136,6 +149,8 @@ def is_question(text: str) -> bool:
 def is_boilerplate(text: str, key: str | None = None) -> bool:
     """Newsroom boilerplate, calls to action, credits and reader-directed lines."""
     key = fold(text) if key is None else key
+    if _APPEAL_RE.search(_strip_quotes(key)):
+        return True
     return bool(_READER_RE.search(key)) or any(r.search(key) for r in _BOILERPLATE_RES)
 
 
