@@ -31,6 +31,9 @@ RULES = {
     "continuation in the next paragraph": (
         "“The pier is unsafe,” Ada Kovac said.\n\n“Nobody should fish there this winter.”",
         ["Ada Kovac", "Ada Kovac"]),
+    "quote split around an inverted cue": (
+        "“They were hiding something,” said Ana Ruiz, whose son died in the fire, "
+        "“and now we know what.”", ["Ana Ruiz", "Ana Ruiz"]),
     "multi-paragraph quote": (
         "Ada Kovac was blunt. “The pier is unsafe.\n\n“Nobody should fish there,” she said.",
         ["Ada Kovac"]),

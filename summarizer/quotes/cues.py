@@ -269,8 +269,8 @@ def _verb_subject(toks: list[Tok], v: int, kind: str, q: int) -> Ref | None:
     ref = subject_before(toks, v)
     if toks[v].text.lower() in _DOC_VERBS and (ref is None or ref.kind != "doc"):
         return None  # "the statement read" yes, "she read" no
-    if ref is None and v > q:
-        after = subject_after(toks, v)
+    if ref is None and (v > q or (v > 0 and toks[v - 1].kind in "pq")):
+        after = subject_after(toks, v)  # also '"A," said X, "B."' for B
         ref = after if after is not None and after.kind == "person" else None
     return ref
 
