@@ -66,6 +66,7 @@ class Tally:
     """Counts for one set of articles."""
 
     def __init__(self) -> None:
+        """Empty counts."""
         self.n = Counter[str]()
         self.kinds: dict[int, Counter[str]] = {}
 
@@ -112,6 +113,7 @@ def score(text: str, gold: Gold, name: str, tally: Tally, verbose: bool) -> None
 
 
 def _strip_front_matter(text: str) -> str:
+    """A seed file's body without its front matter."""
     if text.startswith("---"):
         parts = text.split("---", 2)
         return parts[2] if len(parts) == 3 else text

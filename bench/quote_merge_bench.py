@@ -35,12 +35,14 @@ _FILLER = "we will not accept that the plan is finished and every family deserve
 
 
 def _statement(rng: random.Random) -> str:
+    """A random statement of invented words."""
     words = rng.sample(_WORDS, 6) + rng.sample(_FILLER, 4)
     rng.shuffle(words)
     return " ".join(words).capitalize() + "."
 
 
 def _reword(text: str, rng: random.Random) -> str:
+    """The same statement as another outlet words it."""
     words = text.rstrip(".").split()
     roll = rng.random()
     if roll < 0.3:

@@ -161,6 +161,7 @@ class Entities:
         return NO_SOURCE
 
     def _person(self, ref: Ref) -> Source:
+        """A named person (a bare unknown word may be a plural group, an organisation or nothing)."""
         words = ref.text.split()
         if len(words) == 1 and not ref.role:
             known = self.registry.find(ref.text)

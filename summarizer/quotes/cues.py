@@ -242,6 +242,7 @@ def subject_after(toks: list[Tok], v: int) -> Ref | None:
 
 
 def _between(toks: list[Tok], a: int, b: int, words: frozenset[str]) -> bool:
+    """Whether a quote or one of ``words`` lies strictly between tokens ``a`` and ``b``."""
     return any(t.kind == "q" or t.text.lower() in words for t in toks[a + 1 : b])
 
 
@@ -255,6 +256,7 @@ def _dash_speaker(toks: list[Tok], q: int) -> Ref | None:
 
 
 def _verb_subject(toks: list[Tok], v: int, kind: str, q: int) -> Ref | None:
+    """The subject of the cue at ``v`` for the quote at ``q`` (inverted right after a quote)."""
     if kind == "i":
         return np_fwd(toks, v + 1)
     if kind == "p":

@@ -82,6 +82,7 @@ def _keep(cand: Cand, content: str, toks: list[Tok], q: int, attributed: bool,
 
 
 def _is_partial(toks: list[Tok], q: int, content: str) -> bool:
+    """Whether the quote is part of a sentence rather than a whole sentence of its own."""
     if q > 0 and toks[q - 1].kind == "w":
         return True
     nxt = toks[q + 1] if q + 1 < len(toks) else None

@@ -74,6 +74,7 @@ def _common_name(group: list[str]) -> str:
 
 
 def _content(key: str) -> set[str]:
+    """The content words of a wording key."""
     return {w for w in key.split() if w not in _STOP}
 
 
@@ -103,6 +104,7 @@ _RARE_WORDS = 4  # rarest content words of a quote used as its index keys
 
 @lru_cache(maxsize=65536)
 def _zipf(word: str) -> float:
+    """wordfreq's Zipf frequency of an English word (cached)."""
     from wordfreq import zipf_frequency
 
     return float(zipf_frequency(word, "en"))
@@ -123,12 +125,14 @@ def _cluster(entries: list[_Entry], names: dict[str, str]) -> list[list[_Entry]]
     voice = [names.get(e.quote.speaker, "") for e in entries]  # a root's known speaker
 
     def find(i: int) -> int:
+        """The root of ``i``'s group."""
         while parent[i] != i:
             parent[i] = parent[parent[i]]
             i = parent[i]
         return i
 
     def union(i: int, j: int) -> None:
+        """Join two groups unless they have different known speakers."""
         ri, rj = find(i), find(j)
         if ri == rj or (voice[ri] and voice[rj] and voice[ri] != voice[rj]):
             return  # never chain two known speakers through an unknown one
@@ -201,6 +205,7 @@ def _variants(group: list[_Entry]) -> list[QuoteVariant]:
 
 
 def _story_quote(group: list[_Entry], names: dict[str, str]) -> StoryQuote:
+    """One merged quote from a group of the same quote in several articles."""
     variants = _variants(group)
     main = variants[0]
     first = min(group, key=lambda e: (e.article_id, e.quote.start))
@@ -234,6 +239,7 @@ def merge_story_quotes(items: Sequence[tuple[Article, Sequence[Quote]]]) -> list
     per_speaker = Counter(sq.speaker for sq in merged)
 
     def order(sq: StoryQuote) -> tuple[int, int, str, int, tuple[int, ...], str]:
+        """Named speakers first, the most quoted first, then widest carried."""
         return (not sq.speaker, -per_speaker[sq.speaker], sq.speaker, -len(sq.article_ids),
                 sq.article_ids, sq.text)
 

@@ -76,6 +76,7 @@ def org_name(words: list[str]) -> bool:
 
 
 def _namey(w: str) -> bool:
+    """A word that can be part of a name (capitalised or a particle)."""
     return w[0].isupper() or w.lower() in PARTICLES or w.lower().startswith(_PARTICLE_PREFIXES)
 
 
@@ -138,6 +139,7 @@ def classify(words: list[str], det: str, index: int, owner: Ref | None = None) -
 
 
 def _eligible(t: Tok) -> bool:
+    """A token that can sit inside a source phrase (name, head noun or modifier)."""
     if t.kind != "w" or t.text.lower() in DETERMINERS or t.text.lower() in POSS_PRONOUNS:
         return False
     return (name_word(t) or head_noun(t.text) or (

@@ -50,10 +50,12 @@ class Cand:
 
 
 def _bound_before(p: str, i: int) -> bool:
+    """Whether the mark at ``i`` has a word boundary before it."""
     return i == 0 or p[i - 1].isspace() or p[i - 1] in _BEFORE_OK
 
 
 def _bound_after(p: str, i: int) -> bool:
+    """Whether the mark at ``i`` has a word boundary after it."""
     return i + 1 >= len(p) or p[i + 1].isspace() or p[i + 1] in _AFTER_OK
 
 
@@ -196,6 +198,7 @@ def raw_end(text: str, cand: Cand) -> str:
 
 
 def quote_text(text: str, cand: Cand) -> str:
+    """The quote's words, its segments joined, a trailing comma dropped."""
     parts = [text[s:e].strip() for s, e in cand.segs]
     return " ".join(p for p in parts if p).rstrip(",").rstrip()
 

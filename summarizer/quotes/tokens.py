@@ -59,6 +59,7 @@ def _sentence_bounds(p: str, spans: list[tuple[int, int]]) -> list[tuple[int, in
 
 
 def _word_tok(p: str, m: re.Match[str], base: int) -> Tok:
+    """A word token; a possessive 's is split off and remembered."""
     text = m.group()
     if text.endswith(".") and len(text) > 2:
         stem = text[:-1].lower()
@@ -91,6 +92,7 @@ def _tokens(p: str, a: int, b: int, spans: list[tuple[int, int]], qids: dict[int
 
 
 def _plain_tokens(p: str, a: int, b: int, base: int) -> list[Tok]:
+    """Tokens of a stretch of text without quotes."""
     out: list[Tok] = []
     for m in _TOKEN_RE.finditer(p, a, b):
         if m.group()[0].isalpha() or (m.group()[0].isdigit() and "-" in m.group()):
@@ -113,6 +115,7 @@ class Sent:
 
 def sentences(text: str, paras: list[tuple[int, str]], all_spans: list[list[tuple[int, int]]],
                cands: list[Cand]) -> list[Sent]:
+    """Every sentence of the article with its tokens and the candidates opening in it."""
     by_open = {c.segs[0][0] - 1: n for n, c in enumerate(cands)}
     out: list[Sent] = []
     for k, ((base, p), spans) in enumerate(zip(paras, all_spans, strict=True)):
