@@ -126,6 +126,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"configuration: {exc}")
     configure_logging(settings.log_level)
     db_path = args.db or settings.db_path
+    if args.cmd in ("run", "chat", "start", "poll") or (
+        args.cmd == "ingest" and any(i.startswith(("http://", "https://")) for i in args.inputs)
+    ):
+        from bot.sources.sandbox import shared_sandbox
+
+        shared_sandbox().start()  # fork the document readers while this process has one thread
     if args.cmd == "run":
         from bot.telegram.app import run_bot
 

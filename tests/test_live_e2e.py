@@ -185,6 +185,7 @@ def clean_env(**extra: str) -> dict[str, str]:
     }
     env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
     env["PTB_TIMEDELTA"] = "1"
+    env["BRIEFBOT_FETCH_ALLOW"] = "127.0.0.1"  # the local feed server; internal hosts are refused
     env.update(extra)
     return env
 

@@ -19,7 +19,7 @@ from bot.chat.reply import Button, Reply, bold, italic, line, para, simple, text
 from bot.chat.views import compute_views, load_inputs, save_views
 from bot.config import ConfigError, Settings, parse_hhmm, parse_zone
 from bot.digest import digest
-from bot.sources.ingest import KINDS, MAX_FILE_BYTES, parse_bytes, save_article
+from bot.sources.ingest import KINDS, MAX_FILE_BYTES, Prepared, prepare_upload, save_article
 from bot.store import Store
 from summarizer.errors import InputError
 from summarizer.models import Briefing, CleanDoc, Story, StoryQuote
@@ -175,7 +175,7 @@ class Commands:
         """The latest stories, a page at a time."""
         page = 1
         if args:
-            if not args.isdigit() or int(args) < 1:
+            if not (args.isascii() and args.isdigit()) or len(args) > 9 or int(args) < 1:
                 return simple(usage(_BY_NAME["stories"]))
             page = int(args)
         total = self.store.story_count()
@@ -213,6 +213,8 @@ class Commands:
                 )
             return rank_stories(recent, self.clock())[0]
         if ref.isdigit():
+            if not ref.isascii() or len(ref) > 18:  # "²" is a digit too; huge ids overflow SQLite
+                return simple(usage(_BY_NAME[view]))
             story = self.store.story(int(ref))
             return story or simple(f"There is no story #{ref}. /stories lists them.")
         hits = self.store.search_stories(args)
@@ -434,12 +436,12 @@ class Commands:
         if len(data) > MAX_FILE_BYTES:
             return simple(f"“{name}” is too large (limit {MAX_FILE_BYTES // 1_048_576} MB).")
         try:
-            doc = await asyncio.to_thread(parse_bytes, data, kind, name)
+            doc = await prepare_upload(data, kind, name)  # a worker process with a time budget
         except InputError as exc:
             return simple(f"Could not read “{name}”: {exc}")
         return await self.save_and_describe(doc, name)
 
-    async def save_and_describe(self, doc: CleanDoc, name: str) -> Reply:
+    async def save_and_describe(self, doc: CleanDoc | Prepared, name: str) -> Reply:
         """Store a clean article, refresh its story's views, describe where it went."""
         result = save_article(self.store, doc, name)
         story = self.store.story(result.story_id) if result.story_id else None
@@ -487,7 +489,7 @@ class Commands:
         if parts[0] == "add" and len(parts) == 2 and re.match(r"https?://\S+$", parts[1]):
             added = self.store.add_feed(parts[1])
             return simple(f"Feed added: {parts[1]}" if added else f"Already polling {parts[1]}")
-        if parts[0] == "remove" and len(parts) == 2 and parts[1].isdigit():
+        if parts[0] == "remove" and len(parts) == 2 and parts[1].isascii() and parts[1].isdigit():
             url = self.store.remove_feed(int(parts[1]))
             return simple(
                 f"Feed removed: {url}"

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import multiprocessing
 import os
-import threading
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+import stat
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.sources.sandbox import Sandbox, shared_sandbox
 from bot.store import Store
 from summarizer.clean.cleaner import clean_document
 from summarizer.errors import InputError
@@ -70,11 +69,17 @@ class IngestReport:
 
     def add_error(self, name: str, error: str) -> None:
         """Record a one-line error for an input."""
-        self.errors.append({"input": name, "error": error.splitlines()[0] if error else "failed"})
+        line = " ".join(error.split())[:300] if error else "failed"
+        self.errors.append({"input": printable_name(name), "error": line or "failed"})
 
     def as_dict(self) -> dict[str, object]:
         """The CLI's JSON shape."""
         return {"ingested": [i.as_dict() for i in self.ingested], "errors": self.errors}
+
+
+def printable_name(name: str) -> str:
+    """A file name fit for JSON, SQLite and terminals: undecodable bytes become U+FFFD."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def content_hash(text: str) -> str:
@@ -85,9 +90,17 @@ def content_hash(text: str) -> str:
 # --- reading -----------------------------------------------------------------------------------
 
 
-def iter_files(path: Path) -> Iterator[Path]:
-    """Files below a folder, recursively, in a stable order, hidden files and folders skipped."""
-    for root, dirs, files in os.walk(path):
+def iter_files(path: Path, on_error: Callable[[str, str], None] | None = None) -> Iterator[Path]:
+    """Files below a folder, recursively, in a stable order, hidden files and folders skipped.
+
+    A folder that cannot be listed is passed to ``on_error(name, reason)`` instead of vanishing.
+    """
+
+    def failed(exc: OSError) -> None:
+        if on_error is not None:
+            on_error(str(exc.filename or path), f"cannot read folder: {exc.strerror or exc}")
+
+    for root, dirs, files in os.walk(path, onerror=failed):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             if not name.startswith("."):
@@ -96,33 +109,61 @@ def iter_files(path: Path) -> Iterator[Path]:
 
 def read_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> CleanDoc:
     """Read and clean one file, or raise InputError with a one-line reason."""
-    kind = KINDS.get(path.suffix.lower())
-    if kind is None:
+    return parse_bytes(read_bytes(path, max_bytes), KINDS.get(path.suffix.lower(), ""), str(path))
+
+
+def read_bytes(path: Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of one regular file of a known kind (never blocks on a pipe or device)."""
+    if path.suffix.lower() not in KINDS:
         raise InputError(
             f"unsupported file type {path.suffix or '(none)'!r}: use .txt, .md or .html"
         )
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
+        # O_NONBLOCK: opening a FIFO for reading must not wait for a writer.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror or exc}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError("not a regular file (a pipe, socket or device): skipped")
+        if info.st_size > max_bytes:
             raise InputError(
-                f"file too large: {size / 1_048_576:.1f} MB (limit {max_bytes / 1_048_576:.0f} MB)"
+                f"file too large: {info.st_size / 1_048_576:.1f} MB "
+                f"(limit {max_bytes / 1_048_576:.0f} MB)"
             )
-        with path.open("rb") as fh:
+        with os.fdopen(fd, "rb", closefd=False) as fh:
             data = fh.read(max_bytes + 1)
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror or exc}") from None
-    return parse_bytes(data, kind, str(path))
+    finally:
+        os.close(fd)
+    return data
 
 
 def parse_bytes(data: bytes, kind: str, name: str) -> CleanDoc:
     """Decode and clean raw bytes of a known kind."""
     if len(data) > MAX_FILE_BYTES:
         raise InputError(f"input too large (limit {MAX_FILE_BYTES // 1_048_576} MB)")
+    if kind not in KINDS.values():
+        raise InputError(f"unsupported input kind {kind!r}: use .txt, .md or .html")
     text = decode_bytes(data)
     doc = clean_document(text, kind, name=name)
     if len(words(doc.text)) < MIN_WORDS:
         raise InputError("no article text found (fewer than 25 words after cleaning)")
     return doc
+
+
+def prepare_bytes(data: bytes, kind: str, name: str) -> Prepared:
+    """Decode, clean and fingerprint raw bytes (the work that runs in a sandbox worker)."""
+    return prepare(parse_bytes(data, kind, name))
+
+
+async def prepare_upload(data: bytes, kind: str, name: str) -> Prepared:
+    """``prepare_bytes`` in the shared sandbox, off the event loop (a document sent to the bot)."""
+    import asyncio
+
+    return await asyncio.to_thread(shared_sandbox().run, prepare_bytes, data, kind, name)
 
 
 # --- saving ------------------------------------------------------------------------------------
@@ -149,16 +190,22 @@ def prepare(doc: CleanDoc) -> Prepared:
             url_key = normalize_url(doc.url)
         except ValueError:
             url_key = ""
-    sh = cluster.shingles(doc.text)
+    # Fingerprints and features read a long prefix: a 10 MB text costs no more than a long article.
+    head = doc.text[:FEATURE_CHARS]
+    sh = cluster.shingles(head)
     return Prepared(
         doc=doc,
         url_key=url_key,
         content_hash=content_hash(doc.text),
         shingles=frozenset(sh),
         bands=tuple(cluster.lsh_bands(cluster.minhash(sh))),
-        counts=cluster.term_counts(doc.title, doc.text),
-        entities=cluster.entities(doc.title, doc.text),
+        counts=cluster.term_counts(doc.title, head),
+        entities=cluster.entities(doc.title, head),
     )
+
+
+#: Characters of an article's text that duplicate fingerprints and story features look at.
+FEATURE_CHARS = 200_000
 
 
 def save_article(store: Store, item: CleanDoc | Prepared, input_name: str) -> Ingested:
@@ -253,60 +300,75 @@ def _refresh_story_index(
     )
 
 
-def prepare_file(path: Path) -> Prepared | str:
-    """Read, clean and prepare one file; an input error becomes its message (for worker processes)."""
-    try:
-        return prepare(read_file(path))
-    except InputError as exc:
-        return f"error:{exc}"
+def prepare_file(path: Path) -> Prepared:
+    """Read, clean and prepare one file (the work that runs in a sandbox worker)."""
+    return prepare(read_file(path))
 
 
 # --- orchestration -----------------------------------------------------------------------------
 
 
-def ingest_paths(
-    store: Store, inputs: Iterable[str], report: IngestReport | None = None, *, workers: int = 0
-) -> IngestReport:
-    """Ingest files and folders; one bad input never stops the others.
-
-    Large batches read, clean and fingerprint files in worker processes (``workers``: 0 = one
-    per core when there are more than PARALLEL_MIN files); saving stays on this thread.
-    """
-    report = report or IngestReport()
+def collect_files(inputs: Iterable[str], report: IngestReport) -> list[Path]:
+    """The files named by ``inputs`` (folders expanded); missing inputs become errors."""
     files: list[Path] = []
     for raw in inputs:
         path = Path(raw)
-        if path.is_dir():
-            files.extend(iter_files(path))
-        elif path.exists():
+        try:
+            is_dir = path.is_dir()
+            exists = is_dir or os.path.lexists(path)
+        except (OSError, ValueError) as exc:  # a name too long, a NUL byte, no permission
+            report.add_error(raw, f"cannot read: {exc}")
+            continue
+        if is_dir:
+            if not os.access(path, os.R_OK | os.X_OK):
+                report.add_error(raw, "cannot read folder: permission denied")
+                continue
+            files.extend(iter_files(path, report.add_error))
+        elif exists:
             files.append(path)
         else:
             report.add_error(raw, "no such file or folder")
-    n_workers = workers or (os.cpu_count() or 1)
-    if n_workers > 1 and len(files) >= PARALLEL_MIN:
-        # fork starts workers instantly; with other threads alive it is unsafe, so use forkserver.
-        method = "fork" if threading.active_count() == 1 and os.name == "posix" else "forkserver"
-        ctx = multiprocessing.get_context(method)
-        with ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx) as pool:
-            for path, prepared in zip(
-                files, pool.map(prepare_file, files, chunksize=16), strict=True
-            ):
-                _save_prepared(store, path, prepared, report)
-    else:
-        for path in files:
-            _save_prepared(store, path, prepare_file(path), report)
+    return files
+
+
+def ingest_paths(
+    store: Store,
+    inputs: Iterable[str],
+    report: IngestReport | None = None,
+    *,
+    workers: int = 0,
+    sandbox: Sandbox | None = None,
+    read: Callable[[Path], Prepared] | None = None,
+) -> IngestReport:
+    """Ingest files and folders; one bad input never stops the others.
+
+    Every file is read, cleaned and fingerprinted in a sandbox worker process (``workers``:
+    0 = one per core, at most one per file) with a time and memory budget, so a hostile file
+    costs its own error and nothing else; saving stays on this thread, in input order.
+    ``read`` replaces ``prepare_file`` (a module-level function, for tests and benchmarks).
+    """
+    report = report or IngestReport()
+    files = collect_files(inputs, report)
+    if not files:
+        return report
+    n_workers = min(workers or (os.cpu_count() or 1), max(1, len(files) // 8))
+    own = sandbox is None
+    box = sandbox or Sandbox(workers=n_workers)
+    try:
+        for path, prepared in box.map(read or prepare_file, files):
+            _save_prepared(store, path, prepared, report)
+    finally:
+        if own:
+            box.close()
     return report
 
 
-PARALLEL_MIN = 200
-
-
 def _save_prepared(
-    store: Store, path: Path, prepared: Prepared | str, report: IngestReport
+    store: Store, path: Path, prepared: Prepared | Exception, report: IngestReport
 ) -> None:
-    name = str(path)
-    if isinstance(prepared, str):
-        report.add_error(name, prepared.removeprefix("error:"))
+    name = printable_name(str(path))
+    if isinstance(prepared, Exception):
+        report.add_error(name, str(prepared))
         return
     try:
         report.ingested.append(save_article(store, prepared, name))
@@ -318,5 +380,9 @@ def _save_prepared(
 
 
 def ingest_one_file(store: Store, path: Path, report: IngestReport) -> None:
-    """Read, clean and save one file, recording the result or the error."""
-    _save_prepared(store, path, prepare_file(path), report)
+    """Read, clean and save one file in the shared sandbox, recording the result or the error."""
+    try:
+        prepared: Prepared | Exception = shared_sandbox().run(prepare_file, path)
+    except InputError as exc:
+        prepared = exc
+    _save_prepared(store, path, prepared, report)

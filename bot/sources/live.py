@@ -7,13 +7,15 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 import httpx
 
 from bot.config import Settings
-from bot.sources.feeds import FeedState, PolledEntry, poll_feeds
+from bot.sources.feeds import FeedState, PolledEntry, is_due, poll_feeds
 from bot.sources.fetch import FetchError, FetchLimits, FetchResult, fetch_url, make_client
-from bot.sources.ingest import IngestReport, parse_bytes, save_article
+from bot.sources.ingest import IngestReport, Prepared, parse_bytes, prepare, save_article
+from bot.sources.sandbox import shared_sandbox
 from bot.store import Feed, Store
 from summarizer.errors import InputError
 from summarizer.models import CleanDoc
@@ -22,6 +24,7 @@ from summarizer.read.feeds import FeedEntry, parse_feed
 from summarizer.read.urls import normalize_url
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def limits_from(settings: Settings) -> FetchLimits:
@@ -30,6 +33,7 @@ def limits_from(settings: Settings) -> FetchLimits:
         timeout=settings.fetch_timeout,
         max_bytes=settings.fetch_max_bytes,
         concurrency=settings.fetch_concurrency,
+        allow=settings.fetch_allow,
     )
 
 
@@ -44,6 +48,11 @@ def _looks_like_feed(result: FetchResult) -> bool:
     return head.startswith((b"<?xml", b"<rss", b"<feed", b"<rdf")) or (
         head.startswith(b"{") and b"jsonfeed.org" in result.content[:2048]
     )
+
+
+def _looks_like_html(content: bytes) -> bool:
+    head = content[:4096].lower()
+    return any(tag in head for tag in (b"<html", b"<!doctype html", b"<body", b"<head"))
 
 
 def doc_from_page(page: FetchResult) -> CleanDoc:
@@ -75,6 +84,16 @@ def doc_from_entry(entry: FeedEntry, page: FetchResult | None) -> CleanDoc:
     )
 
 
+def prepare_entry(entry: FeedEntry, page: FetchResult | None) -> Prepared:
+    """A feed entry's article, cleaned and fingerprinted (runs in a sandbox worker)."""
+    return prepare(doc_from_entry(entry, page))
+
+
+async def _in_sandbox(fn: Callable[..., T], *args: object) -> T:
+    """``fn(*args)`` in the shared sandbox, off the event loop, within the time budget."""
+    return await asyncio.to_thread(shared_sandbox().run, fn, *args)
+
+
 async def fetch_doc(
     url: str, settings: Settings, client: httpx.AsyncClient | None = None
 ) -> CleanDoc:
@@ -101,16 +120,19 @@ async def fetch_url_docs(
             raise InputError(str(exc)) from None
         if _looks_like_feed(fetched):
             try:
-                parsed = await asyncio.to_thread(parse_feed, fetched.content, fetched.final_url)
-            except InputError:
+                parsed = await _in_sandbox(parse_feed, fetched.content, fetched.final_url)
+            except InputError as exc:
+                if not _looks_like_html(fetched.content):
+                    raise InputError(f"malformed feed: {exc}") from None
                 parsed = None
             if parsed is not None:
-                return await _entry_docs(http, parsed.entries, limits)
+                entries = parsed.entries[: settings.feed_max_entries]
+                return await _entry_docs(http, entries, limits)
         try:
             decode_bytes(fetched.content)
         except InputError as exc:
             raise InputError(f"not a readable page: {exc}") from None
-        doc = await asyncio.to_thread(doc_from_page, fetched)
+        doc = await _in_sandbox(doc_from_page, fetched)
         return [(url, replace(doc, url=doc.url or fetched.final_url))]
     finally:
         if client is None:
@@ -120,19 +142,20 @@ async def fetch_url_docs(
 async def _entry_docs(
     http: httpx.AsyncClient, entries: tuple[FeedEntry, ...], limits: FetchLimits
 ) -> list[tuple[str, CleanDoc] | str]:
+    # The gate covers fetch and extraction, so at most `concurrency` pages are held at once.
     gate = asyncio.Semaphore(limits.concurrency)
 
     async def one(entry: FeedEntry) -> tuple[str, CleanDoc] | str:
-        page: FetchResult | None = None
-        try:
-            async with gate:
+        async with gate:
+            page: FetchResult | None = None
+            try:
                 page = await fetch_url(http, entry.url, limits)
-        except FetchError as exc:
-            log.info("page %s: %s", entry.url, exc)
-        try:
-            return entry.url, await asyncio.to_thread(doc_from_entry, entry, page)
-        except InputError as exc:
-            return f"{entry.url}: {exc}"
+            except FetchError as exc:
+                log.info("page %s: %s", entry.url, exc)
+            try:
+                return entry.url, await _in_sandbox(doc_from_entry, entry, page)
+            except InputError as exc:
+                return f"{entry.url}: {exc}"
 
     return list(await asyncio.gather(*(one(e) for e in entries)))
 
@@ -156,6 +179,9 @@ async def ingest_urls(
                 report.ingested.append(save_article(store, doc, name))
             except InputError as exc:
                 report.add_error(name, str(exc))
+            except Exception as exc:  # one bad entry never stops the others
+                log.exception("entry %s failed", name)
+                report.add_error(name, f"internal error: {type(exc).__name__}")
 
 
 @dataclass
@@ -215,6 +241,10 @@ async def poll_round(
     if not states:
         return out
     known = _known(store)
+
+    async def save(_feed: int, polled: PolledEntry) -> None:
+        await _save_polled(store, polled, out.report)
+
     results = await poll_feeds(
         states,
         limits_from(settings),
@@ -222,16 +252,16 @@ async def poll_round(
         now=now,
         client=client,
         interval=timedelta(minutes=settings.feed_interval_minutes),
+        max_entries=settings.feed_max_entries,
+        on_entry=save,  # each page is saved as it arrives, never gathered
     )
     for before, res in zip(states, results, strict=True):
-        if res.state == before and not res.entries:
+        if res.state == before and not res.entries and not is_due(before, now):
             continue  # not due
         out.polled += 1
         out.not_modified += int(res.not_modified)
         if res.error:
             out.feed_errors.append({"input": before.url, "error": res.error})
-        for polled in res.entries:
-            await _save_polled(store, polled, out.report)
         s = res.state
         store.save_feed_state(
             s.url, s.etag, s.last_modified, s.failures, s.next_poll_at, s.last_error
@@ -240,10 +270,10 @@ async def poll_round(
 
 
 async def _save_polled(store: Store, polled: PolledEntry, report: IngestReport) -> None:
-    """Extract off the event loop, then save on the store's thread."""
+    """Extract and fingerprint in the sandbox (off the event loop), then save on this thread."""
     try:
-        doc = await asyncio.to_thread(doc_from_entry, polled.entry, polled.page)
-        report.ingested.append(save_article(store, doc, polled.entry.url))
+        prepared = await _in_sandbox(prepare_entry, polled.entry, polled.page)
+        report.ingested.append(save_article(store, prepared, polled.entry.url))
     except InputError as exc:
         report.add_error(polled.entry.url, str(exc))
     except Exception as exc:  # one bad entry never stops the others
