@@ -260,10 +260,12 @@ def fact_matrix(texts: Sequence[str]) -> FactMatrix:
     same, carry_rows = _scores([*texts, *units], n)
     if not units:
         return FactMatrix(same, carry_rows)
-    own = np.concatenate([np.arange(n), np.asarray(owner)])
-    order = np.argsort(own, kind="stable")
-    starts = np.flatnonzero(np.r_[True, np.diff(own[order]) != 0])
-    carry = np.maximum.reduceat(carry_rows[order], starts, axis=0)
+    carry = carry_rows[:n]
+    start = n
+    # Units come grouped by their sentence: fold each group into its sentence's row.
+    for i, size in zip(*np.unique(np.asarray(owner), return_counts=True), strict=True):
+        np.maximum(carry[i], carry_rows[start : start + size].max(axis=0), out=carry[i])
+        start += size
     np.fill_diagonal(carry, 1.0)
     return FactMatrix(same, carry)
 
@@ -328,7 +330,9 @@ def _scores(texts: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
     idx = np.arange(n)
     same[idx, idx] = 1.0
     carry[idx, idx] = 1.0
-    return np.clip(same, 0, 1), np.clip(carry, 0, 1)
+    np.minimum(same, 1.0, out=same)
+    np.minimum(carry, 1.0, out=carry)
+    return same, carry
 
 
 def partial_overlap(text: str, others: Sequence[str]) -> float:

@@ -62,6 +62,8 @@ _BOILERPLATE_RES = tuple(
 )
 # The outlet speaking to its readers ("we need reporters on the ground", "our journalism"),
 # matched outside quotation marks: never a fact of the story.
+_APPEAL_WORDS = ("journalis", "reporter", "reader", "subscri", "donat", "paywall", "newsroom",
+                 "independent news", "trusted by")
 _APPEAL_RE = re.compile(
     r"\b(?:we|our)\b.*\b(?:journalism|journalists|reporters|readers|subscribers|subscription|"
     r"donat\w*|paywall|newsroom|independent\s+news)\b"
@@ -149,7 +151,7 @@ def is_question(text: str) -> bool:
 def is_boilerplate(text: str, key: str | None = None) -> bool:
     """Newsroom boilerplate, calls to action, credits and reader-directed lines."""
     key = fold(text) if key is None else key
-    if _APPEAL_RE.search(_strip_quotes(key)):
+    if any(k in key for k in _APPEAL_WORDS) and _APPEAL_RE.search(_strip_quotes(key)):
         return True
     return bool(_READER_RE.search(key)) or any(r.search(key) for r in _BOILERPLATE_RES)
 
