@@ -154,6 +154,13 @@ KINDS = {
         "Norhaven scored late when Emil Strand converted a penalty.\n\n"
         "“I have practised that kick a thousand times,” said the 20-year-old striker.",
         ["Emil Strand"]),
+    "9 a description used again later": (
+        "Kestrel Bay tied the game when Emil Strand scored from a corner.\n\n"
+        "“I just closed my eyes,” said the 20-year-old striker.\n\n"
+        "Kestrel Bay coach Mona Lisle said the goal would change his season. “He has earned it,” "
+        "she said.\n\n"
+        "The young striker said his phone had not stopped ringing. “My mother called six times,” "
+        "the striker said.", ["Emil Strand", "Mona Lisle", "Emil Strand"]),
     "10 colon introduction": (
         "The board met on Tuesday.\n\n"
         "Kari Nygaard, who runs the food bank, was blunt: “Without the grant we close in May.”",

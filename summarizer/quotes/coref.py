@@ -103,19 +103,28 @@ class Entities:
         words = list(ref.words)
         person = self.registry.by_role(words)
         if person is not None and is_role_word(words[-1]):
-            return Source(person.name, person.role, person)
+            return self._described(person, words)
         head = name_key(words[-1]).rstrip("s")
         for anon in reversed(self.anons):
             if name_key(anon.split()[-1]).rstrip("s") == head:
                 return Source(anon)
         if person is not None:
-            return Source(person.name, person.role, person)
+            return self._described(person, words)
         if is_person_noun(words[-1]) or is_role_word(words[-1]):
-            named = self.registry.people[-1] if self.registry.people else None
-            latest = named or self.topic.person
+            # The latest named person, preferring one whose given name we know ("Kestrel Bay
+            # tied the game when Emil Strand scored": the team is no person).
+            recent = self.registry.people[-3:][::-1]
+            named = next((p for p in recent if gender_of_given(p.name.split()[0])), None)
+            latest = named or (recent[0] if recent else None) or self.topic.person
             if latest is not None:
-                return Source(latest.name, latest.role, latest)
+                return self._described(latest, words)
         return Source(ref.text, kind="anon")
+
+    def _described(self, person: Person, words: list[str]) -> Source:
+        """``person``, who the article just described by ``words`` (remembered for later)."""
+        if " ".join(words).lower() not in person.described.lower():
+            person.described = f"{person.described} {' '.join(words)}".strip()
+        return Source(person.name, person.role, person)
 
     def resolve(self, ref: Ref | None) -> Source:
         """The source a mention names (full canonical names, organisations, described sources)."""

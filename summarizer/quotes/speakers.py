@@ -171,6 +171,7 @@ class Person:
     name: str
     role: str = ""
     gender: str = ""  # "f", "m" or "" when unknown
+    described: str = ""  # descriptions the article used for them ("19-year-old winger")
 
 
 @dataclass
@@ -216,14 +217,15 @@ class Registry:
         if not keys:
             return None
         head = keys[-1]
-        holders = [p for p in reversed(self.people) if head in p.role.lower().split()]
+        holders = [p for p in reversed(self.people)
+                   if head in f"{p.role} {p.described}".lower().split()]
         if holders:
             # "the mayor" prefers a plain "Mayor" over a more recent "Deputy Mayor".
             exact = [p for p in holders if set(p.role.lower().split()) <= set(keys)]
             return (exact or holders)[0]
         for person in reversed(self.people):
-            role = person.role.lower()
-            if role and any(k in role.split() for k in keys[:-1]):
+            role = f"{person.role} {person.described}".lower()
+            if role.strip() and any(k in role.split() for k in keys[:-1]):
                 return person
         return None
 
