@@ -10,7 +10,8 @@ the IDF mix and name weight, the "same" threshold (best F0.5: precision first), 
 threshold (best F0.5 with precision >= 0.9: credits), the "repeat" threshold (recall >= 0.8
 of related pairs: two briefing sentences that may not both be shown); then the "only" threshold: a sentence
 whose relatedness to every other outlet's sentence stays below it is single-outlet, fitted for
-precision >= 0.95 of that claim (sentence level, facts split the same way). Both splits printed.
+precision >= 0.95 of that claim (sentence level, facts split the same way). Both splits are
+printed, and the same figures on bench/fact_fixtures.json (our invented events, never fitted).
 """
 
 from __future__ import annotations
@@ -97,6 +98,24 @@ def fit_only(fm: F.FactMatrix, singles: list[Single], split: str, t: float | Non
     return best
 
 
+FIXTURES = Path(__file__).resolve().parent / "fact_fixtures.json"
+
+
+def fixture_pairs(path: Path = FIXTURES) -> tuple[list[str], list[Pair]]:
+    """Our invented labelled events: texts and cross-outlet pairs (all in split "FIXTURES")."""
+    texts: list[str] = []
+    pairs: list[Pair] = []
+    for event in json.loads(path.read_text(encoding="utf-8"))["events"]:
+        rows = [(a["outlet"], t, f) for a in event["articles"] for t, f in a["sentences"]]
+        base = len(texts)
+        texts.extend(t for _, t, _ in rows)
+        for i, j in itertools.combinations(range(len(rows)), 2):
+            if rows[i][0] != rows[j][0]:
+                same = rows[i][2] == rows[j][2]
+                pairs.append((same, same, "FIXTURES", base + i, base + j))
+    return texts, pairs
+
+
 def _pr(pred: Sequence[bool], gold: Sequence[bool]) -> tuple[float, float]:
     tp = sum(p and g for p, g in zip(pred, gold, strict=True))
     np_, ng = sum(pred), sum(gold)
@@ -174,6 +193,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         _, op, orr = fit_only(F.fact_matrix(texts), singles, split, fitted.only)
         m.update({"single_p": op, "single_r": orr})
         print(f"{split:<5} {n:>5} pairs  " + "  ".join(f"{k} {v:.3f}" for k, v in m.items()))
+    fx_texts, fx_pairs = fixture_pairs()
+    m = evaluate(fx_texts, fx_pairs, fitted, "FIXTURES")
+    print(f"FIXTURES {len(fx_pairs):>2} pairs (invented, never fitted)  "
+          + "  ".join(f"{k} {v:.3f}" for k, v in m.items()))
     if args.write:
         OUT.write_text(
             json.dumps(
