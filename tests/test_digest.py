@@ -19,7 +19,7 @@ from bot_process import TOKEN
 from fake_telegram import FakeTelegram
 
 from bot.chat.commands import Commands
-from bot.chat.reply import Reply
+from bot.chat.reply import Reply, simple
 from bot.chat.views import refresh_dirty
 from bot.config import Settings
 from bot.digest import digest
@@ -147,7 +147,7 @@ async def test_digest_holds_the_days_stories_ranked_with_summaries_and_buttons(
         firsts = [s.text for s in briefing.sentences[: digest.DIGEST_SENTENCES]]
         used = [t for t in firsts if t in summary]
         assert used and summary == " ".join(used) and used == firsts[: len(used)]
-        assert 2 <= len(used) <= 3, summary
+        assert 1 <= len(used) <= 3, summary
         assert len(summary.split()) <= digest.DIGEST_WORDS or len(used) == 1
 
     # One button per story, each opening that story's briefing.
@@ -249,7 +249,7 @@ async def test_empty_day_sends_the_note_or_nothing(store: Store) -> None:
 
 
 async def test_a_chat_that_is_gone_is_unsubscribed(store: Store) -> None:
-    store.subscribe(13, "07:30", "UTC", 5)
+    store.subscribe(13, "07:30", "UTC", 5, since=EVENING - timedelta(days=1))
     commands, _ = commands_at(store, EVENING)
     send = Recorder()
     send.raise_for[13] = lambda: ChatGone("Forbidden: bot was blocked by the user")
@@ -262,7 +262,7 @@ async def test_a_chat_that_is_gone_is_unsubscribed(store: Store) -> None:
 
 
 async def test_a_failed_send_is_logged_and_retried_by_catch_up(store: Store) -> None:
-    store.subscribe(14, "07:30", "UTC", 5)
+    store.subscribe(14, "07:30", "UTC", 5, since=EVENING - timedelta(days=1))
     commands, clock = commands_at(store, EVENING)
     send = Recorder()
     send.raise_for[14] = lambda: RuntimeError("Timed out")
@@ -296,7 +296,7 @@ async def test_catch_up_sends_only_digests_whose_local_time_has_passed(store: St
         107: ("08:00", "Europe/Berlin"),  # due, but already sent today
     }
     for chat, (at, zone) in subs.items():
-        store.subscribe(chat, at, zone, 3)
+        store.subscribe(chat, at, zone, 3, since=EVENING - timedelta(days=1))
     assert store.claim_digest(107, "2026-03-05", [])
     store.finish_digest(107, "2026-03-05", "sent", [])
 
@@ -422,3 +422,92 @@ async def test_digest_gate_spaces_sends_evenly_one_at_a_time() -> None:
     assert most == 1  # one digest in flight at a time
     assert min(gaps) >= 0.015  # 20 ms apart, never a burst
     assert stamps[-1] - stamps[0] >= 0.19
+
+
+# --- exactly once under faults ----------------------------------------------------------------------
+
+
+async def test_a_definite_failure_is_retried_the_same_day_then_sent_once(store: Store) -> None:
+    commands, _ = commands_at(store, EVENING)
+    send = Recorder()
+    failures = [digest.SendFailed("Internal Server Error (500)")] * 2
+
+    def fail_twice() -> Exception:
+        if len(failures) == 1:
+            del send.raise_for[21]
+        return failures.pop()
+
+    send.raise_for[21] = fail_twice
+    status = await deliver(
+        commands, 21, "UTC", 5, send, empty_note=True, retry_delays=(0.0, 0.0, 0.0)
+    )
+    assert status == "sent"
+    assert len(send.to(21)) == 1
+    assert store.digest_log() == [(21, "2026-03-05", "sent")]
+
+
+async def test_retries_stop_when_they_run_out(store: Store) -> None:
+    commands, _ = commands_at(store, EVENING)
+    send = Recorder()
+    send.raise_for[22] = lambda: digest.SendFailed("flood control past retries")
+    assert (
+        await deliver(commands, 22, "UTC", 5, send, empty_note=True, retry_delays=(0.0,))
+        == "failed"
+    )
+    assert store.digest_log() == [(22, "2026-03-05", "failed")]  # catch-up may try again later
+
+
+async def test_an_ambiguous_outcome_counts_as_sent_and_is_never_resent(store: Store) -> None:
+    store.subscribe(23, "07:30", "UTC", 5, since=EVENING - timedelta(days=1))
+    commands, clock = commands_at(store, EVENING)
+    send = Recorder()
+    send.raise_for[23] = lambda: digest.SendAmbiguous("ReadTimeout after the request was written")
+    assert (
+        await deliver(commands, 23, "UTC", 5, send, empty_note=True, retry_delays=(0.0,)) == "sent"
+    )
+    assert store.digest_log() == [(23, "2026-03-05", "sent")]
+    assert store.sent_coverage(23)  # its stories count as sent, so they are not repeated
+    del send.raise_for[23]
+    clock.now = EVENING + timedelta(minutes=5)
+    assert await catch_up(commands, send, empty_note=True) == {}
+    assert send.to(23) == []
+
+
+async def test_send_digest_tells_definite_from_ambiguous_failures(
+    store: Store, fake_telegram: FakeTelegram
+) -> None:
+    from bot.digest.digest import SendAmbiguous, SendFailed
+
+    settings = Settings(token=TOKEN, api_base=fake_telegram.base_url)
+    app = build_application(settings, store)
+    rt = app.bot_data["runtime"]
+    reply = simple("hello")
+    async with app:
+        fake_telegram.fail_next("sendMessage", error_code=500, count=1)
+        with pytest.raises(SendFailed):
+            await rt.send_digest(app, 31, reply)
+        fake_telegram.fail_next("sendMessage", error_code=502, count=1)
+        with pytest.raises(SendFailed):
+            await rt.send_digest(app, 31, reply)
+        fake_telegram.drop_after_next("sendMessage")  # accepted, but the answer never comes
+        with pytest.raises(SendAmbiguous):
+            await rt.send_digest(app, 32, reply)
+        assert len(fake_telegram.sent_messages(32)) == 1  # it did arrive: resending would duplicate
+        fake_telegram.block_chat(33)
+        with pytest.raises(ChatGone):
+            await rt.send_digest(app, 33, reply)
+    rt.writer.close()
+
+
+async def test_catch_up_at_2230_utc_skips_subscriptions_made_after_their_time(store: Store) -> None:
+    # The clock is fixed at 22:30 UTC: "two hours later" is 00:30, which has already passed today.
+    at_2230 = datetime(2026, 3, 5, 22, 30, tzinfo=UTC)
+    commands, _ = commands_at(store, at_2230)
+    store.subscribe(41, "00:30", "UTC", 3, since=at_2230)  # made at 22:30: starts tomorrow
+    store.subscribe(42, "22:28", "UTC", 3, since=at_2230 - timedelta(days=1))  # a missed one
+    store.subscribe(43, "22:29", "UTC", 3, since=at_2230 - timedelta(minutes=5))  # made before it
+    store.subscribe(44, "23:30", "UTC", 3, since=at_2230 - timedelta(days=1))  # later today
+    send = Recorder()
+    done = await catch_up(commands, send, empty_note=True)
+    assert done == {42: "sent", 43: "sent"}
+    assert send.to(41) == [] and send.to(44) == []

@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -161,9 +162,14 @@ def recently_passed(now: datetime) -> tuple[str, str]:
     pytest.skip("too close to local midnight everywhere we tried")
 
 
-def subscribe(db: Path, chat_id: int, when: tuple[str, str]) -> None:
+def subscribe(
+    db: Path, chat_id: int, when: tuple[str, str], since: datetime | None = None
+) -> None:
+    """Subscribe a chat; by default the subscription is a day old (so today's time can be missed)."""
     with Store(db) as store:
-        store.subscribe(chat_id, when[0], when[1], 5)
+        store.subscribe(
+            chat_id, when[0], when[1], 5, since=since or datetime.now(UTC) - timedelta(days=1)
+        )
 
 
 def digest_log(db: Path, chat_id: int) -> list[tuple[str, str]]:
@@ -195,9 +201,13 @@ def test_missed_digest_is_sent_on_start_once_and_never_again_after_restart(
     chat = 3001
     when = recently_passed(datetime.now(UTC))
     subscribe(bot_db, chat, when)
-    later_chat = 3002  # its time is later today (or tomorrow): nothing to catch up
+    # Subscribed just now for two hours later: later today, or (from 22:00) 00:xx, a time that
+    # has already passed today but had passed before the subscription was made. Either way
+    # there is nothing to catch up, at any hour.
+    later_chat = 3002
     local = datetime.now(ZoneInfo(when[1]))
-    subscribe(bot_db, later_chat, ((local + timedelta(hours=2)).strftime("%H:%M"), when[1]))
+    later = ((local + timedelta(hours=2)).strftime("%H:%M"), when[1])
+    subscribe(bot_db, later_chat, later, since=datetime.now(UTC))
 
     bot.start()
     fake_telegram.wait_for(lambda c: len(digests_to(fake_telegram, chat)) >= 1, timeout=30)
@@ -339,3 +349,58 @@ def test_subscribe_settings_unsubscribe(
         assert store.subscription(chat) is None
     assert "no digest subscription" in ask(fake_telegram, "/unsubscribe", chat)
     assert "No daily digest" in ask(fake_telegram, "/settings", chat)
+
+
+# --- kill -9 mid-round: at most the in-flight digest is lost, none is sent twice ----------------
+
+
+CRASH_CHATS = list(range(6001, 6061))
+
+
+def statuses(db: Path) -> dict[int, str]:
+    with sqlite3.connect(db) as conn:
+        return {int(c): str(s) for c, s in conn.execute("SELECT chat_id, status FROM digest_log")}
+
+
+def test_kill_9_mid_round_loses_at_most_one_digest_and_duplicates_none(
+    bot: Bot, bot_db: Path, fake_telegram: FakeTelegram
+) -> None:
+    when = recently_passed(datetime.now(UTC))
+    for chat in CRASH_CHATS:  # subscribed yesterday; today's time passed while the bot was down
+        subscribe(bot_db, chat, when)
+
+    def delivered() -> Counter[int]:
+        return Counter(
+            c["params"]["chat_id"]
+            for c in fake_telegram.calls_of("sendMessage", ok=True)
+            if c["params"]["chat_id"] in CRASH_CHATS
+        )
+
+    proc = bot.start()
+    fake_telegram.wait_for(lambda c: len(delivered()) >= 20, timeout=60)
+    assert proc.proc is not None
+    proc.proc.kill()  # SIGKILL: no clean-up of any kind
+    proc.proc.wait(10)
+    assert proc.stop() == -9
+    assert TOKEN not in proc.log
+    bot.proc = None
+    first = delivered()
+    assert 20 <= len(first) < len(CRASH_CHATS), "the round was not interrupted mid-way"
+    stuck = [c for c, s in statuses(bot_db).items() if s == "sending"]
+    assert len(stuck) <= 1, stuck
+
+    bot.start()  # the restart catches up the rest
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        done = statuses(bot_db)
+        if all(done.get(c) in ("sent", "empty", "sending") for c in CRASH_CHATS):
+            break
+        time.sleep(0.2)
+    time.sleep(1)
+    final = delivered()
+    assert max(final.values()) == 1, "a digest was sent twice"
+    lost = [c for c in CRASH_CHATS if final[c] == 0]
+    assert len(lost) <= 1, lost
+    assert set(lost) <= set(stuck)  # only the one that was in flight
+    done = statuses(bot_db)
+    assert all(done[c] in ("sent", "empty") for c in CRASH_CHATS if c not in stuck)

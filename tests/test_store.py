@@ -23,6 +23,7 @@ ALL_MIGRATIONS = [
     "0004_articles_fts",
     "0005_story_version",
     "0006_list_and_member_indexes",
+    "0008_subscription_since",
 ]
 
 

@@ -312,7 +312,11 @@ class Commands:
                 f"{exc}.", usage(_BY_NAME["subscribe"]) + "  e.g. /subscribe 07:30 Europe/Berlin"
             )
         self.store.subscribe(
-            caller.chat_id, at.strftime("%H:%M"), zone, self.settings.digest_stories
+            caller.chat_id,
+            at.strftime("%H:%M"),
+            zone,
+            self.settings.digest_stories,
+            since=self.clock(),
         )
         self.on_subscription_change(SubscriptionChanged(caller.chat_id, subscribed=True))
         return simple(

@@ -273,12 +273,6 @@ def catch_up_due(now: datetime, at: time, zone: str, since: datetime | None) -> 
     return since is None or since < due_at(local_day(now, zone), at, zone)
 
 
-def _subscribed_since(store: object, chat_id: int) -> datetime | None:
-    """When the chat's subscription (time) was last set; None if the store does not know."""
-    since = getattr(store, "subscribed_since", None)
-    return since(chat_id) if since is not None else None
-
-
 async def catch_up(
     commands: DigestSource,
     send: Send,
@@ -298,7 +292,7 @@ async def catch_up(
     for chat_id, at, zone, n in store.subscriptions():
         hh, mm = (int(x) for x in at.split(":"))
         day = local_day(now, zone).isoformat()
-        if not catch_up_due(now, time(hh, mm), zone, _subscribed_since(store, chat_id)):
+        if not catch_up_due(now, time(hh, mm), zone, store.subscribed_since(chat_id)):
             continue
         if store.digest_status(chat_id, day) in (None, "failed"):
             due.append((chat_id, zone, n))

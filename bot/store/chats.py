@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import datetime
 from typing import NamedTuple
 
-from bot.store.db import Connection, now
+from bot.store.db import Connection, now, parse_dt, utc
 
 
 class Subscription(NamedTuple):
@@ -40,13 +41,24 @@ class Chats:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def subscribe(self, chat_id: int, at_time: str, zone: str, stories: int) -> None:
-        """Create or change a chat's digest subscription."""
+    def subscribe(
+        self, chat_id: int, at_time: str, zone: str, stories: int, since: datetime | None = None
+    ) -> None:
+        """Create or change a chat's subscription; ``since`` (default now): when its time was set."""
         self.conn.execute(
-            """INSERT INTO subscriptions (chat_id, at_time, zone, stories, created_at)
-               VALUES (?,?,?,?,?) ON CONFLICT(chat_id) DO UPDATE SET
+            """INSERT INTO subscriptions (chat_id, at_time, zone, stories, created_at, since)
+               VALUES (?,?,?,?,?,?) ON CONFLICT(chat_id) DO UPDATE SET
+               since = CASE WHEN subscriptions.at_time = excluded.at_time
+                             AND subscriptions.zone = excluded.zone
+                            THEN subscriptions.since ELSE excluded.since END,
                at_time = excluded.at_time, zone = excluded.zone, stories = excluded.stories""",
-            [chat_id, at_time, zone, stories, now()],
+            [chat_id, at_time, zone, stories, now(), utc(since) if since else now()],
+        )
+
+    def subscribed_since(self, chat_id: int) -> datetime | None:
+        """When the chat's digest time was last set (None: no subscription)."""
+        return parse_dt(
+            self.conn.scalar("SELECT since FROM subscriptions WHERE chat_id = ?", [chat_id])
         )
 
     def unsubscribe(self, chat_id: int) -> bool:

@@ -74,6 +74,7 @@ class Store:
         self.subscribe = chats.subscribe
         self.unsubscribe = chats.unsubscribe
         self.subscription = chats.subscription
+        self.subscribed_since = chats.subscribed_since
         self.subscriptions = chats.subscriptions
         self.digest_status = chats.digest_status
         self.claim_digest = chats.claim_digest

@@ -171,6 +171,15 @@ def _list_and_member_indexes(db: sqlite_utils.Database) -> None:
     )
 
 
+@MIGRATIONS(name="0008_subscription_since")
+def _subscription_since(db: sqlite_utils.Database) -> None:
+    """When a subscription's time was last set: a digest due before that is never "missed"."""
+    _run(
+        db,
+        "ALTER TABLE subscriptions ADD COLUMN since TEXT; UPDATE subscriptions SET since = created_at",
+    )
+
+
 def _import_legacy(db: sqlite_utils.Database) -> None:
     """Record the migrations an old-layout database applied (its own ``_migrations`` table)."""
     if LEGACY_TABLE not in db.table_names():
