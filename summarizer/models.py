@@ -139,3 +139,23 @@ class StoryCandidate:
     entities: frozenset[str]
     last_published: datetime | None
     first_published: datetime | None
+
+
+@dataclass(frozen=True)
+class ArticleRef:
+    """A stored article by id, with what an ingest report shows of it."""
+
+    id: int
+    title: str
+    outlet: str
+    story_id: int | None
+
+
+@dataclass(frozen=True)
+class DuplicateContext:
+    """What the store holds that a new article might duplicate: the same URL, the same text,
+    and articles sharing a near-duplicate band key (with their texts, to confirm)."""
+
+    by_url: ArticleRef | None = None
+    by_hash: ArticleRef | None = None
+    similar: tuple[tuple[ArticleRef, str], ...] = ()

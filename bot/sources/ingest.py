@@ -21,7 +21,7 @@ from summarizer.models import Article, CleanDoc
 from summarizer.nlp.text import fold, words
 from summarizer.read.decode import decode_bytes
 from summarizer.read.urls import normalize_url
-from summarizer.stories import cluster
+from summarizer.stories import cluster, duplicates
 
 log = logging.getLogger(__name__)
 
@@ -198,7 +198,7 @@ def prepare(doc: CleanDoc) -> Prepared:
         url_key=url_key,
         content_hash=content_hash(doc.text),
         shingles=frozenset(sh),
-        bands=tuple(cluster.lsh_bands(cluster.minhash(sh))),
+        bands=tuple(duplicates.index_keys(doc.text, sh)),
         counts=cluster.term_counts(doc.title, head),
         entities=cluster.entities(doc.title, head),
     )
@@ -213,13 +213,9 @@ def save_article(store: Store, item: CleanDoc | Prepared, input_name: str) -> In
     prep = item if isinstance(item, Prepared) else prepare(item)
     doc = prep.doc
     with store.atomic():
-        dup = store.find_by_url(prep.url_key) if prep.url_key else None
-        dup = dup or store.find_by_hash(prep.content_hash)
-        if dup is None:
-            dup = cluster.best_duplicate(set(prep.shingles), store.lsh_candidates(prep.bands))
-        if dup is not None:
-            original = store.article(dup)
-            assert original is not None
+        context = store.duplicate_context(prep.url_key, prep.content_hash, prep.bands)
+        original = duplicates.find_duplicate(set(prep.shingles), context)
+        if original is not None:
             return Ingested(
                 id=original.id,
                 input=input_name,

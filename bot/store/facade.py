@@ -51,6 +51,7 @@ class Store:
         self.set_article_quotes = articles.set_article_quotes
         self.article_quotes = articles.article_quotes
         # clustering index
+        self.duplicate_context = index.duplicate_context
         self.lsh_candidates = index.lsh_candidates
         self.term_dfs = index.term_dfs
         self.story_candidates = index.story_candidates

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from bot.store.db import Connection, marks, parse_dt
-from summarizer.models import StoryCandidate
+from summarizer.models import ArticleRef, DuplicateContext, StoryCandidate
 
 TERM_CHUNK = 500  # terms per IN (...) lookup, well under SQLite's parameter limit
 
@@ -16,6 +17,41 @@ class ClusterIndex:
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+
+    def duplicate_context(
+        self, url_key: str, content_hash: str, bands: Sequence[str], limit: int = 20
+    ) -> DuplicateContext:
+        """Everything a new article might duplicate, read at once: the first article with its
+        URL, the first with its content hash, and up to ``limit`` originals sharing most band
+        keys (with their texts)."""
+        ref = "id, title, outlet, story_id"
+        by_url = None
+        if url_key:  # the repeated condition lets SQLite use the partial index
+            by_url = self.conn.one(
+                f"SELECT {ref} FROM articles WHERE url_key = ? AND url_key != '' "
+                "ORDER BY id LIMIT 1",
+                [url_key],
+            )
+        by_hash = self.conn.one(
+            f"SELECT {ref} FROM articles WHERE content_hash = ? ORDER BY id LIMIT 1",
+            [content_hash],
+        )
+        similar: list[tuple[ArticleRef, str]] = []
+        if bands and by_url is None and by_hash is None:
+            rows = self.conn.all(
+                f"""SELECT a.id, a.title, a.outlet, a.story_id, a.text FROM articles a JOIN (
+                        SELECT article_id, count(*) AS n FROM article_lsh
+                        WHERE band IN ({marks(bands)})
+                        GROUP BY article_id ORDER BY n DESC LIMIT ?) c ON c.article_id = a.id
+                    WHERE a.duplicate_of IS NULL""",
+                [*bands, limit],
+            )
+            similar = [(_ref(r), str(r[4])) for r in rows]
+        return DuplicateContext(
+            by_url=_ref(by_url) if by_url else None,
+            by_hash=_ref(by_hash) if by_hash else None,
+            similar=tuple(similar),
+        )
 
     def lsh_candidates(self, bands: Sequence[str], limit: int = 20) -> list[tuple[int, str]]:
         """(id, text) of original articles sharing at least one LSH band, most bands first."""
@@ -109,3 +145,9 @@ class ClusterIndex:
         """The stored entity list of a story."""
         raw = self.conn.scalar("SELECT entities FROM stories WHERE id = ?", [story_id])
         return list(json.loads(raw)) if raw else []
+
+
+def _ref(row: tuple[Any, ...]) -> ArticleRef:
+    """An ArticleRef from a row starting with id, title, outlet, story_id."""
+    story = row[3]
+    return ArticleRef(int(row[0]), str(row[1]), str(row[2]), int(story) if story else None)
