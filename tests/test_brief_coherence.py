@@ -39,6 +39,8 @@ ARTICLE = Article(
         ("Harbour Minister Ilse Varnholt said talks would resume.", None),
         ("Varnholt said she expected a deal by Friday.", None),  # named before the pronoun
         ("The minister of transport Ilse Varnholt spoke first.", None),  # role with a name
+        ("Asked if she would resign, Varnholt said the union had misled her.", None),  # forward
+        ("He said, Varnholt was wrong about the schedule.", "He"),  # not a leading clause
     ],
 )
 def test_subject_reference(sentence: str, subject: str | None) -> None:

@@ -49,6 +49,10 @@ _PRONOUN_RE = re.compile(r"\b(he|she|his|her|him|they|their)\b")
 _ROLE_RE = re.compile(
     r"\bthe\s+((?:[a-z][\w.'-]*\s+){0,3}?)(" + "|".join(sorted(PERSON_ROLES)) + r")\b(?!\s*[A-Z])"
 )
+_LEADING_CLAUSE_RE = re.compile(
+    r"(?i)^(?:asked|when|after|before|as|while|although|though|since|speaking|in|despite|if|once|"
+    r"having|during|referring|responding|addressing)\b"
+)
 _CAP_RE = re.compile(r"[A-Z][\w'\u2019.-]*(?:\s+(?:[A-Z][\w'\u2019.-]*|de|van|von|al|bin))*")
 
 
@@ -127,10 +131,26 @@ def subject_reference(text: str) -> Reference | None:
                 return None  # the sentence names someone first: its pronouns follow that name
             if ref.kind == "pronoun" and ref.text.lower() == "they" and ref.start > 0:
                 return None  # a later "they" is rarely a person
+            if ref.kind == "pronoun" and _cataphora(plain, ref, found_names):
+                return None
             return ref
         if a <= first_name < b:
             return None
     return None
+
+
+def _cataphora(text: str, ref: Reference, found: Sequence[tuple[int, str, str]]) -> bool:
+    """A pronoun in a leading clause whose main clause opens on a name: "Asked if he had
+    spoken to her, Trump said ..." (the pronoun points forward, to that name)."""
+    if not _LEADING_CLAUSE_RE.match(text):
+        return False
+    comma = text.find(",", ref.end)
+    if comma < 0 or comma > ref.end + 120:
+        return False
+    rest = text[comma + 1 :].lstrip()
+    start = len(text) - len(rest)
+    return any(off == start and (role or len(name.split()) > 1 or name[:1].isupper())
+               for off, role, name in found)
 
 
 def _sentences_of(article: Article) -> list[str]:
