@@ -107,7 +107,7 @@ def _zipf(word: str) -> float:
     """wordfreq's Zipf frequency of an English word (cached)."""
     from wordfreq import zipf_frequency
 
-    return float(zipf_frequency(word, "en"))
+    return float(zipf_frequency(word, "en", wordlist="small"))
 
 
 def _rare_keys(key: str) -> list[str]:

@@ -175,7 +175,7 @@ def common_word(word: str) -> bool:
     """Whether a capitalised single word is a frequent English word (so not a bare surname)."""
     from wordfreq import zipf_frequency
 
-    return zipf_frequency(word.lower(), "en") >= 4.0
+    return zipf_frequency(word.lower(), "en", wordlist="small") >= 4.0
 
 
 _CONTRACTION_RE = re.compile(r"^[a-z]{1,5}[’'](?:d|ve|m|ll|re|t)$")
@@ -196,7 +196,7 @@ def sentence_word(word: str) -> bool:
     front of a name it is the sentence's first word, not part of the name."""
     from wordfreq import zipf_frequency
 
-    return not is_given_name(word) and zipf_frequency(word.lower(), "en") >= 4.8
+    return not is_given_name(word) and zipf_frequency(word.lower(), "en", wordlist="small") >= 4.8
 
 
 def is_person_noun(word: str) -> bool:
