@@ -1,9 +1,14 @@
-"""The `briefbot` command line; the only place that reads .env."""
+"""The `briefbot` command line; the only place that reads .env.
+
+Start-up stays light (`briefbot --help` and `briefbot stories` in well under half a second): this
+module imports only the standard library, the settings and the page builders at the top; the
+store, ingest, the command layer and everything that pulls in NLTK, numpy, sumy, trafilatura or
+telegram are imported inside the commands that need them (tests/test_imports.py checks this).
+"""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import logging
 import os
@@ -11,17 +16,17 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dotenv import dotenv_values, find_dotenv
 
 from bot.chat import pages
-from bot.chat.commands import Caller, Commands
 from bot.chat.render import to_plain
 from bot.chat.reply import Reply
-from bot.chat.views import refresh_dirty
 from bot.config import ConfigError, Settings
-from bot.sources.ingest import IngestReport, ingest_paths
-from bot.store import Store
+
+if TYPE_CHECKING:
+    from bot.store import Store
 
 SAMPLES = Path(__file__).resolve().parent / "samples"
 log = logging.getLogger("briefbot")
@@ -46,6 +51,34 @@ def configure_logging(level: str) -> None:
     )
     for noisy in ("httpx", "httpcore", "apscheduler", "telegram.ext.Updater"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def open_store(db_path: str) -> Store:
+    """The store, imported here so that commands which need no database start fast."""
+    _import_sqlite_utils_without_numpy()
+    from bot.store import Store
+
+    return Store(db_path)
+
+
+def _import_sqlite_utils_without_numpy() -> None:
+    """Import sqlite-utils with numpy and pandas hidden, unless something already loaded them.
+
+    sqlite-utils imports both at import time (when installed) only to map their scalar types to
+    column types for tables it creates from Python values; the store creates its tables with SQL
+    and binds plain Python values, so that mapping is never used, and numpy alone costs more
+    start-up time than the whole `briefbot stories` command.
+    """
+    if "sqlite_utils" in sys.modules:
+        return
+    hidden = [name for name in ("numpy", "pandas") if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]  # makes `import name` fail
+    try:
+        import sqlite_utils  # noqa: F401
+    finally:
+        for name in hidden:
+            del sys.modules[name]
 
 
 def _print(data: object, as_json: bool, human: str) -> None:
@@ -113,6 +146,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("digest", help="preview a digest")
     s.add_argument("--chat", type=int, default=0, help="chat id (its subscription settings)")
+    s.add_argument(
+        "--at",
+        metavar="TIME",
+        help="as of this ISO time, e.g. 2026-03-05T20:00+00:00 (default: now; no zone = UTC)",
+    )
     s.add_argument("--json", action="store_true")
     return p
 
@@ -145,7 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.cmd == "summarize":
         return summarize(args, settings)
     try:
-        store = Store(db_path)
+        store = open_store(db_path)
     except Exception as exc:
         return _fail(f"cannot open database {db_path}: {exc}")
     with store:
@@ -158,7 +196,10 @@ def start(settings: Settings, db_path: str) -> int:
         from bot.telegram.app import run_bot
 
         return run_bot(settings, db_path)
-    with Store(db_path) as store:
+    from bot.chat.views import refresh_dirty
+    from bot.sources.ingest import ingest_paths
+
+    with open_store(db_path) as store:
         if store.article_count() == 0:
             report = ingest_paths(store, [str(SAMPLES)])
             refresh_dirty(store, settings.brief_words)
@@ -239,6 +280,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings, store: Store) -> int
         _print(reply.data, args.json, to_plain(Reply(paragraphs=reply.paragraphs)))
         return 0
     if args.cmd in ("brief", "quotes", "sources"):
+        import asyncio  # not at the top: `briefbot stories` does not need it
+
         return asyncio.run(_story_command(args, settings, store))
     if args.cmd == "article":
         from bot.chat.views import article_quotes
@@ -258,6 +301,9 @@ def _dispatch(args: argparse.Namespace, settings: Settings, store: Store) -> int
         _print(pages.article_data(a, qd), args.json, f"{head}\n\n{a.text}")
         return 0
     if args.cmd == "poll":
+        import asyncio
+
+        from bot.chat.views import refresh_dirty
         from bot.sources.live import poll_round
 
         result = asyncio.run(poll_round(store, settings))
@@ -269,11 +315,18 @@ def _dispatch(args: argparse.Namespace, settings: Settings, store: Store) -> int
         _print(result.as_dict(), args.json, human)
         return 1 if result.feed_errors or result.report.errors else 0
     if args.cmd == "digest":
+        import asyncio
+
         return asyncio.run(_digest_preview(args, settings, store))
     return _fail(f"unknown command {args.cmd}")
 
 
 def _ingest(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    import asyncio
+
+    from bot.chat.views import refresh_dirty
+    from bot.sources.ingest import IngestReport, ingest_paths
+
     urls = [i for i in args.inputs if i.startswith(("http://", "https://"))]
     paths = [i for i in args.inputs if i not in urls]
     report = ingest_paths(store, paths, IngestReport())
@@ -295,6 +348,8 @@ def _ingest(args: argparse.Namespace, settings: Settings, store: Store) -> int:
 
 
 async def _story_command(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    from bot.chat.commands import Caller, Commands
+
     commands = Commands(store, settings)
     if store.story(args.story_id) is None:
         return _fail(f"no story {args.story_id}")
@@ -319,9 +374,18 @@ async def _story_command(args: argparse.Namespace, settings: Settings, store: St
 
 
 async def _digest_preview(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    from bot.chat.commands import Commands
     from bot.digest import digest
 
-    commands = Commands(store, settings)
+    if args.at:
+        try:
+            at = datetime.fromisoformat(args.at)
+        except ValueError:
+            return _fail(f"--at: not an ISO time: {args.at!r}")
+        at = at if at.tzinfo else at.replace(tzinfo=UTC)
+        commands = Commands(store, settings, clock=lambda: at)
+    else:
+        commands = Commands(store, settings)
     sub = store.subscription(args.chat) if args.chat else None
     zone = sub[1] if sub else settings.digest_zone
     n = sub[2] if sub else settings.digest_stories

@@ -12,6 +12,9 @@ VENV="${BRIEFBOT_TEST_VENV:-.venv-test}"
 TOOLS="${BRIEFBOT_TOOLS_VENV:-.venv-tools}"
 PY="$("${PYTHON:-python3}" -c 'import sys; print(sys.executable)')"
 SECONDS=0
+# Keep compiled bytecode: without it every `briefbot` process the tests start compiles NLTK,
+# numpy and the rest again (seconds each); the venv is fresh, so nothing stale can be cached.
+unset PYTHONDONTWRITEBYTECODE
 
 uv_ready() { [ -x "$TOOLS/bin/uv" ] && "$TOOLS/bin/uv" --version >/dev/null 2>&1; }
 

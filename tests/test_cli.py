@@ -1,7 +1,8 @@
-"""The CLI contract (DESIGN.md), run as the real `briefbot` process on real SQLite files.
+"""The CLI contract (DESIGN.md): `main(argv)` in this process on real SQLite files.
 
 The sample corpus bot/samples (17 files, 4 stories, one duplicate) is checked against
-tests/fixtures/samples_expected.json; the shared seeds (if present) against known facts.
+tests/fixtures/samples_expected.json; the shared seeds (if present) against known facts. A few
+smoke tests at the end run the installed `briefbot` script as a real process.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_runner import CliResult, run_cli
 
 from bot.store import Store
 
@@ -31,20 +33,9 @@ def briefbot() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "bot"]
 
 
-def run(cwd: Path, db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BRIEFBOT_", "TELEGRAM_"))}
-    proc = subprocess.run(
-        [*briefbot(), "--db", str(db), *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        check=False,
-    )
-    assert "Traceback" not in proc.stderr, proc.stderr
-    return proc
+def run(cwd: Path, db: Path, *args: str) -> CliResult:
+    """`briefbot --db DB ARGS` in this process, from ``cwd``."""
+    return run_cli(cwd, "--db", str(db), *args)
 
 
 def run_json(cwd: Path, db: Path, *args: str) -> Any:
@@ -74,7 +65,7 @@ class Corpus:
             self._cache[args] = run_json(self.cwd, self.db, *args)
         return self._cache[args]
 
-    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
+    def run(self, *args: str) -> CliResult:
         return run(self.cwd, self.db, *args)
 
     def entry(self, name: str) -> dict[str, Any]:
@@ -282,20 +273,69 @@ def test_human_ingest_output(tmp_path: Path) -> None:
     assert any("Riverside Dispatch" in ln for ln in lines)
 
 
-def test_db_defaults_to_briefbot_db_in_cwd(tmp_path: Path) -> None:
+def test_digest_preview_as_of_a_given_time(samples: Corpus) -> None:
+    """`digest --at` makes the README's example reproducible: the samples are from March 2026."""
+    now = samples.json("digest")
+    assert now["stories"] == [] and now["text"]  # nothing in the last 24 hours: the empty note
+    at = samples.json("digest", "--at", "2026-03-05T20:00:00+00:00")
+    assert at["stories"], at
+    listed = {s["id"] for s in samples.json("stories")["stories"]}
+    assert {s["story_id"] for s in at["stories"]} <= listed
+    assert "Thursday, 05 March" in at["text"]
+    human = samples.run("digest", "--at", "2026-03-05T20:00")  # no zone: UTC
+    assert human.returncode == 0 and human.stdout.startswith(at["text"])  # then the buttons
+    bad = samples.run("digest", "--at", "yesterday")
+    assert bad.returncode != 0 and "--at" in bad.stderr
+
+
+# --- smoke tests: the installed script as a real process -----------------------------------------
+
+
+def run_process(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The installed `briefbot` script, hermetic (no BRIEFBOT_/TELEGRAM_ settings)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BRIEFBOT_", "TELEGRAM_"))}
-    proc = subprocess.run(
-        [*briefbot(), "stories", "--json"],
-        cwd=tmp_path,
+    return subprocess.run(
+        [*briefbot(), *args],
+        cwd=cwd,
         env=env,
         capture_output=True,
         text=True,
+        encoding="utf-8",
         timeout=120,
         check=False,
     )
+
+
+def test_db_defaults_to_briefbot_db_in_cwd(tmp_path: Path) -> None:
+    proc = run_process(tmp_path, "stories", "--json")
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == {"stories": []}
     assert (tmp_path / "briefbot.db").exists()
+
+
+def test_script_help_and_a_failing_command(tmp_path: Path) -> None:
+    help_ = run_process(tmp_path, "--help")
+    assert help_.returncode == 0, help_.stderr
+    for cmd in ("ingest", "stories", "brief", "quotes", "sources", "article", "run", "digest"):
+        assert cmd in help_.stdout
+    bad = run_process(tmp_path, "--db", str(tmp_path / "t.db"), "brief", "9999")
+    assert bad.returncode != 0 and bad.stdout == ""
+    assert "9999" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_in_process_main_matches_the_script(tmp_path: Path) -> None:
+    """The in-process runner the contract tests use gives what the real process gives."""
+    db = tmp_path / "t.db"
+    assert run(tmp_path, db, "ingest", str(DAM)).returncode == 0
+    # Light commands only: each real process costs an interpreter start-up.
+    for args in (("stories", "--json"), ("stories",), ("stories", "--limit", "x")):
+        real = run_process(tmp_path, "--db", str(db), *args)
+        here = run(tmp_path, db, *args)
+        assert (here.returncode, here.stdout, here.stderr) == (
+            real.returncode,
+            real.stdout,
+            real.stderr,
+        ), args
 
 
 # --- the shared seeds --------------------------------------------------------------------------

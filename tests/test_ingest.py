@@ -1,23 +1,21 @@
-"""Ingest end to end: the real `briefbot ingest` process on messy files, a real SQLite file.
+"""Ingest end to end: `briefbot ingest` (main(argv), in this process) on messy files, real SQLite.
 
 Fixtures under tests/fixtures/ingest are invented articles (one story about a dam, in .md, a .txt
 dump of the same article, .txt, .html and a nested .htm). Messy inputs (encodings, binary junk,
-a sparse 200 MB file, broken front matter, 2,000 small files) are generated in tmp_path.
+a sparse 200 MB file, broken front matter, 600 small files) are generated in tmp_path.
 """
 
 from __future__ import annotations
 
 import json
-import os
+import random
 import sqlite3
-import subprocess
-import sys
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_runner import CliResult, run_cli
 
 from bot.sources.ingest import content_hash
 from bot.store import Store
@@ -30,27 +28,9 @@ ARTICLE_KEYS = {"id", "title", "outlet", "author", "published", "url", "text", "
 # --- helpers -----------------------------------------------------------------------------------
 
 
-def briefbot() -> list[str]:
-    script = Path(sys.executable).with_name("briefbot")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "bot"]
-
-
-def _env() -> dict[str, str]:
-    """The caller's environment without any briefbot/Telegram settings (hermetic runs)."""
-    return {k: v for k, v in os.environ.items() if not k.startswith(("BRIEFBOT_", "TELEGRAM_"))}
-
-
-def run(cwd: Path, db: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*briefbot(), "--db", str(db), *args],
-        cwd=cwd,
-        env=_env(),
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=timeout,
-        check=False,
-    )
+def run(cwd: Path, db: Path, *args: str) -> CliResult:
+    """`briefbot --db DB ARGS` in this process, from ``cwd``, without briefbot/Telegram settings."""
+    return run_cli(cwd, "--db", str(db), *args)
 
 
 def ingest(cwd: Path, db: Path, *inputs: str | Path) -> tuple[int, dict[str, Any], str]:
@@ -366,11 +346,11 @@ def _write_messy(folder: Path) -> None:
     folder.mkdir(parents=True)
     (folder / "empty.txt").write_bytes(b"")
     (folder / "blank.md").write_bytes(b"  \n\n\t \n")
-    junk = bytearray(os.urandom(6000))
+    junk = bytearray(random.Random(6000).randbytes(6000))  # deterministic junk
     junk[100:110] = b"\x00" * 10
     junk[0] = 0x41  # not a known magic number
     (folder / "junk.txt").write_bytes(bytes(junk))
-    (folder / "image.html").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + os.urandom(800))
+    (folder / "image.html").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + random.Random(800).randbytes(800))
     (folder / "cp1252.txt").write_bytes(CP1252_TEXT.encode("cp1252"))
     (folder / "latin1.txt").write_bytes(LATIN1_TEXT.encode("latin-1"))
     (folder / "utf16.txt").write_bytes(UTF16_TEXT.encode("utf-16"))  # with BOM
@@ -507,14 +487,14 @@ def test_a_200_mb_file_is_rejected_without_reading_it(tmp_path: Path) -> None:
     huge = tmp_path / "huge.md"
     with huge.open("wb") as fh:
         fh.truncate(HUGE)
-    start = time.monotonic()
     rc, report, _ = ingest(tmp_path, tmp_path / "t.db", huge)
-    elapsed = time.monotonic() - start
     assert rc == 1
     assert report["ingested"] == []
     assert [e["input"] for e in report["errors"]] == [str(huge)]
+    # The size comes from the file's metadata, checked before any byte is read (no timing here:
+    # speed is measured in bench/, and a busy machine must not fail this test).
     assert "too large" in report["errors"][0]["error"]
-    assert elapsed < 5, f"took {elapsed:.1f} s"
+    assert "200.0 MB" in report["errors"][0]["error"]
 
 
 def test_nothing_is_half_written_after_a_run_with_errors(
@@ -554,27 +534,27 @@ def _small_article(i: int) -> str:
     )
 
 
-def test_a_folder_of_2000_small_files(tmp_path: Path) -> None:
+MANY = 600  # enough for every worker to get many files; ingest speed at scale: bench/ingest.py
+
+
+def test_a_folder_of_many_small_files(tmp_path: Path) -> None:
     folder = tmp_path / "many"
     folder.mkdir()
-    bad = set(range(7, 2000, 400))  # a few broken files among them
-    for i in range(2000):
+    bad = set(range(7, MANY, 101))  # a few broken files among them: empty (odd) and binary
+    for i in range(MANY):
         path = folder / f"n{i:04d}.txt"
         if i in bad:
             path.write_bytes(b"" if i % 2 else b"\x00\x01\x02junk\x00" * 40)
         else:
             path.write_text(_small_article(i), encoding="utf-8")
-    start = time.monotonic()
-    rc, report, _ = ingest(tmp_path, tmp_path / "t.db", folder)
-    elapsed = time.monotonic() - start
-    assert elapsed < 60, f"took {elapsed:.1f} s"
+    rc, report, _ = ingest(tmp_path, tmp_path / "t.db", folder)  # throughput: bench/ingest.py
     names = [Path(e["input"]).name for e in [*report["ingested"], *report["errors"]]]
-    assert len(names) == 2000
-    assert set(names) == {f"n{i:04d}.txt" for i in range(2000)}
+    assert len(names) == MANY
+    assert set(names) == {f"n{i:04d}.txt" for i in range(MANY)}
     assert {Path(e["input"]).name for e in report["errors"]} == {f"n{i:04d}.txt" for i in bad}
     assert all("internal error" not in e["error"] for e in report["errors"])
     assert rc == 1
     with Store(tmp_path / "t.db") as store:
         originals = {e["id"] for e in report["ingested"] if e["duplicate_of"] is None}
-        assert store.article_count() == len(originals) >= 1900
+        assert store.article_count() == len(originals) >= MANY - len(bad) - 30
     assert_consistent(tmp_path / "t.db")

@@ -1,0 +1,174 @@
+"""Import structure: a light CLI start-up path, no import cycle between subpackages, a pure core."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("bot", "summarizer")
+
+# Libraries that cost a large part of the 0.5 s start-up budget each (NLTK with scipy: seconds).
+HEAVY = (
+    "nltk",
+    "numpy",
+    "scipy",
+    "sklearn",
+    "lightgbm",
+    "sumy",
+    "trafilatura",
+    "lxml",
+    "telegram",
+    "httpx",
+)
+
+_STARTUP = """
+import json, sys
+from bot.__main__ import main
+try:
+    main(["--help"])
+except SystemExit:
+    pass
+help_modules = sorted(sys.modules)
+code = main(["--db", sys.argv[1], "stories"])
+code_json = main(["--db", sys.argv[1], "stories", "--json"])
+with open(sys.argv[2], "w") as fh:
+    json.dump({"help": help_modules, "stories": sorted(sys.modules), "codes": [code, code_json]}, fh)
+"""
+
+
+def _heavy(modules: list[str]) -> list[str]:
+    return sorted({m.split(".")[0] for m in modules} & set(HEAVY))
+
+
+def test_cli_start_up_imports_nothing_heavy(tmp_path: Path, sample_db: Path) -> None:
+    """`briefbot --help` and `briefbot stories` on the sample stories load no heavy library."""
+    db = tmp_path / "samples.db"
+    shutil.copy(sample_db, db)
+    out = tmp_path / "modules.json"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BRIEFBOT_", "TELEGRAM_"))}
+    proc = subprocess.run(
+        [sys.executable, "-c", _STARTUP, str(db), str(out)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    loaded = json.loads(out.read_text())
+    assert loaded["codes"] == [0, 0]
+    assert "stories" in proc.stdout  # it did list the sample stories
+    assert _heavy(loaded["help"]) == []
+    assert _heavy(loaded["stories"]) == []
+
+
+# --- the import graph --------------------------------------------------------------------------
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _imported(path: Path) -> Iterator[str]:
+    """Every module a file imports anywhere: top level, inside functions, under TYPE_CHECKING."""
+    module = _module_name(path)
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    for node in ast.walk(ast.parse(path.read_text("utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                target = ".".join([*base, *([node.module] if node.module else [])])
+            else:
+                target = node.module or ""
+            yield target
+            # `from bot.chat import pages` imports the module bot.chat.pages.
+            yield from (f"{target}.{alias.name}" for alias in node.names)
+
+
+def _unit(module: str) -> str:
+    """The part of the tree a module belongs to: `bot.chat`, `summarizer.read`, `bot.config`."""
+    return ".".join(module.split(".")[:2])
+
+
+def subpackage_graph() -> dict[str, set[str]]:
+    """Which subpackage imports which (bot.chat -> bot.store, ...), over bot/ and summarizer/."""
+    graph: dict[str, set[str]] = {}
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            source = _unit(_module_name(path))
+            graph.setdefault(source, set())
+            for target in _imported(path):
+                if target.split(".")[0] in PACKAGES and _unit(target) != source:
+                    graph[source].add(_unit(target))
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components with more than one member (Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in sorted(graph.get(node, ())):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            component: list[str] = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_cycle_finder_finds_a_cycle() -> None:
+    graph = {"a.x": {"a.y"}, "a.y": {"a.z"}, "a.z": {"a.x"}, "a.w": {"a.x"}}
+    assert cycles(graph) == [["a.x", "a.y", "a.z"]]
+    assert cycles({"a.x": {"a.y"}, "a.y": set()}) == []
+
+
+def test_the_graph_sees_lazy_and_type_checking_imports() -> None:
+    graph = subpackage_graph()
+    assert "bot.store" in graph["bot.chat"]  # a top-level import
+    assert "bot.telegram" in graph["bot.__main__"]  # imported inside main() only
+
+
+def test_no_import_cycle_between_subpackages() -> None:
+    """No subpackage of bot/ or summarizer/ depends on itself through others (e.g. chat <-> digest)."""
+    assert cycles(subpackage_graph()) == []
+
+
+def test_the_core_never_imports_the_bot() -> None:
+    graph = subpackage_graph()
+    leaks = {u: sorted(t for t in ts if t.startswith("bot")) for u, ts in graph.items()}
+    assert {u: ts for u, ts in leaks.items() if u.startswith("summarizer") and ts} == {}
