@@ -223,6 +223,9 @@ def subject_before(toks: list[Tok], v: int) -> Ref | None:
             person = np_back(toks, k - 1)  # "Chief X of the Y Nation said": X speaks
             if person is not None and person.kind == "person":
                 return person
+    if ref is not None and ref.kind == "person" and ref.index > 0 and len(ref.words) == 1 and (
+            toks[ref.index - 1].text.lower() in ("in", "on", "since", "until", "by", "last")):
+        ref = None  # "A memo sent in February warned": a time phrase, not the subject
     if ref is None or (ref.kind == "person" and never_name(ref.text.split()[0]) and not ref.role):
         ref = clause_subject(toks, start, v)
         return ref if ref is not None and ref.kind in ("person", "org", "doc", "unit") else None
