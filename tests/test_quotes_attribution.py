@@ -98,7 +98,7 @@ KINDS = {
         "“These decisions are never easy,” it said.", ["Zentrix"]),
     "2 document with a time phrase before the verb": (
         "A letter sent to tenants in March warned that the lifts were “beyond any sensible repair.”",
-        ["A letter"]),
+        ["a letter"]),
     "3 described source": (
         "Sirens woke the street at dawn.\n\n“The flames were taller than the house,” a witness said.",
         ["a witness"]),
