@@ -10,7 +10,8 @@ import gzip
 import ipaddress
 import zlib
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from feed_server import FeedServer, Route
@@ -193,3 +194,26 @@ async def test_malformed_feed_is_reported_as_a_malformed_feed(server: FeedServer
     settings = Settings(fetch_allow=LOCAL, fetch_timeout=5.0)
     with pytest.raises(InputError, match="malformed feed"):
         await fetch_url_docs(server.url("/broken.xml"), settings)
+
+
+async def test_failed_entries_back_off_like_feeds(
+    server: FeedServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot import sources
+    from bot.sources.feeds import EntryBackoff
+    from bot.sources.live import poll_round
+    from bot.store import Store
+
+    monkeypatch.setattr(sources.live, "ENTRY_BACKOFF", EntryBackoff())
+    link = server.url("/gone")  # 404, and the entry has no text of its own to fall back on
+    body = f'<rss version="2.0"><channel><title>F</title><item><link>{link}</link></item>'
+    server.add("/f.xml", Route(body=(body + "</channel></rss>").encode()))
+    settings = Settings(fetch_allow=LOCAL, fetch_timeout=5.0, feed_interval_minutes=5)
+    with Store(str(tmp_path / "b.db")) as store:
+        store.add_feed(server.url("/f.xml"))
+        fetched = []
+        for minutes in (0, 6, 12, 30):  # failures at 0 (wait 10 min) and 12 (wait 20 min)
+            report = await poll_round(store, settings, now=NOW + timedelta(minutes=minutes))
+            assert report.polled == 1 and not report.report.ingested
+            fetched.append(len(server.requests_for("/gone")))
+    assert fetched == [1, 1, 2, 2]

@@ -12,7 +12,7 @@ from typing import TypeVar
 import httpx
 
 from bot.config import Settings
-from bot.sources.feeds import FeedState, PolledEntry, is_due, poll_feeds
+from bot.sources.feeds import EntryBackoff, FeedState, PolledEntry, is_due, poll_feeds
 from bot.sources.fetch import FetchError, FetchLimits, FetchResult, fetch_url, make_client
 from bot.sources.ingest import IngestReport, Prepared, parse_bytes, prepare, save_article
 from bot.sources.sandbox import shared_sandbox
@@ -216,8 +216,16 @@ def _state(feed: Feed) -> FeedState:
     )
 
 
-def _known(store: Store) -> Callable[[str], bool]:
+#: Failed feed entries of this process, backing off like feeds.
+ENTRY_BACKOFF = EntryBackoff()
+
+
+def _known(store: Store, now: datetime) -> Callable[[str], bool]:
+    """Entries not to fetch this round: already stored, or backing off after a failure."""
+
     def known(url: str) -> bool:
+        if ENTRY_BACKOFF.waiting(url, now):
+            return True
         try:
             return store.find_by_url(normalize_url(url)) is not None
         except ValueError:
@@ -240,10 +248,14 @@ async def poll_round(
     out = PollReport(feeds=len(states))
     if not states:
         return out
-    known = _known(store)
+    known = _known(store, now)
+    interval = timedelta(minutes=settings.feed_interval_minutes)
 
     async def save(_feed: int, polled: PolledEntry) -> None:
-        await _save_polled(store, polled, out.report)
+        if await _save_polled(store, polled, out.report):
+            ENTRY_BACKOFF.succeeded(polled.entry.url)
+        else:
+            ENTRY_BACKOFF.failed(polled.entry.url, now, interval)
 
     results = await poll_feeds(
         states,
@@ -251,7 +263,7 @@ async def poll_round(
         known_url=known,
         now=now,
         client=client,
-        interval=timedelta(minutes=settings.feed_interval_minutes),
+        interval=interval,
         max_entries=settings.feed_max_entries,
         on_entry=save,  # each page is saved as it arrives, never gathered
     )
@@ -269,13 +281,15 @@ async def poll_round(
     return out
 
 
-async def _save_polled(store: Store, polled: PolledEntry, report: IngestReport) -> None:
+async def _save_polled(store: Store, polled: PolledEntry, report: IngestReport) -> bool:
     """Extract and fingerprint in the sandbox (off the event loop), then save on this thread."""
     try:
         prepared = await _in_sandbox(prepare_entry, polled.entry, polled.page)
         report.ingested.append(save_article(store, prepared, polled.entry.url))
+        return True
     except InputError as exc:
         report.add_error(polled.entry.url, str(exc))
     except Exception as exc:  # one bad entry never stops the others
         log.exception("entry %s failed", polled.entry.url)
         report.add_error(polled.entry.url, f"internal error: {type(exc).__name__}")
+    return False
