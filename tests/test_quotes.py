@@ -119,6 +119,11 @@ def test_non_quotes_titles_scare_quotes_headlines() -> None:
     assert extract_quotes(text) == []
 
 
+def test_a_name_given_to_something_is_not_a_quote() -> None:
+    text = 'A similar case, which commentators dubbed "River Wars II," ended in a settlement.'
+    assert extract_quotes(text) == []
+
+
 def test_short_quote_with_attribution_is_kept() -> None:
     assert _pairs('Ana Roth called the deal "a disaster".') == [("a disaster", "Ana Roth")]
 

@@ -29,7 +29,8 @@ DASH_LINE_RE = re.compile(rf"^\s*[{_DOUBLE}].+[{_DOUBLE}]\s*[{DASHES}-]\s*[A-Z][
 TITLE_CUES = word_set(
     """
     on in book film movie show series program programme podcast album song novel documentary
-    titled entitled headline column episode newspaper magazine memoir play
+    titled entitled headline column episode newspaper magazine memoir play dubbed nicknamed
+    named labelled labeled branded
     """
 )
 _SMALL = word_set("the a an of and or in on at to for with by from vs nor but is as")
