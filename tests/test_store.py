@@ -6,7 +6,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -241,3 +241,28 @@ def test_store_imports_neither_the_clusterer_nor_numpy_nor_nltk() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_story_inputs_carry_the_version_of_what_was_read(store: Store, tmp_path: Path) -> None:
+    """A 4th article committed by another process while a story's inputs are being read does
+    not leak in: the inputs are one snapshot, and a view made from them is refused."""
+    from bot.chat import views
+
+    sid = store.create_story()
+    for n in range(3):
+        _add_to_story(store, sid, n)
+    real_articles = store.articles
+
+    def articles_while_another_process_writes(ids: Iterable[int]) -> list[Article]:
+        with Store(tmp_path / "t.db") as other:
+            _add_to_story(other, sid, 3)
+        return real_articles(ids)
+
+    store.articles = articles_while_another_process_writes
+    inputs = views.load_inputs(store, sid)
+    store.articles = real_articles
+    assert inputs is not None and len(inputs.articles) == 3
+    assert store.story_version(sid) == inputs.version + 1
+    briefing = Briefing(story_id=sid, title="Ferry", sentences=())
+    assert not store.save_story_views(sid, briefing, [], inputs.version)
+    assert store.dirty_stories() == [sid]

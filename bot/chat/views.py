@@ -38,17 +38,19 @@ class StoryViews:
 
 
 def load_inputs(store: Store, story_id: int) -> StoryInputs | None:
-    """Read a story's articles and already-extracted quotes."""
-    story = store.story(story_id)
-    if story is None:
-        return None
-    articles = tuple(store.articles(story.article_ids))
-    known: dict[int, list[Quote]] = {}
-    for a in articles:
-        q = store.article_quotes(a.id)
-        if q is not None:
-            known[a.id] = q
-    return StoryInputs(story_id, story.title, store.story_version(story_id), articles, known)
+    """Read a story's articles and already-extracted quotes, all from one snapshot, with the
+    version they belong to (a view computed from them is saved only if it is still current)."""
+    with store.snapshot():
+        story = store.story(story_id)
+        if story is None:
+            return None
+        articles = tuple(store.articles(story.article_ids))
+        known: dict[int, list[Quote]] = {}
+        for a in articles:
+            q = store.article_quotes(a.id)
+            if q is not None:
+                known[a.id] = q
+    return StoryInputs(story_id, story.title, story.version, articles, known)
 
 
 def article_quotes(article: Article) -> list[Quote]:

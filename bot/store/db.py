@@ -95,6 +95,29 @@ class Connection:
             raise _storage_error(exc) from exc
 
     @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads inside see one consistent state of the database (a read transaction; in WAL
+        mode writers go on meanwhile). Inside ``atomic()`` it adds nothing."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            yield
+            return
+        try:
+            conn.execute("BEGIN DEFERRED")
+        except sqlite3.Error as exc:
+            raise _storage_error(exc) from exc
+        try:
+            yield
+        except BaseException:
+            self.db.rollback()
+            raise
+        try:  # for reads only: should a write slip in, it is kept, not silently undone
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self.db.rollback()
+            raise _storage_error(exc) from exc
+
+    @contextmanager
     def _savepoint(self) -> Iterator[None]:
         """A savepoint named by its depth.
 

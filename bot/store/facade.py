@@ -106,6 +106,12 @@ class Store:
         with self.conn.atomic():
             yield
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Several reads that must agree with each other (one read transaction)."""
+        with self.conn.snapshot():
+            yield
+
     def migrations(self) -> list[str]:
         """Names of the applied migrations, in order."""
         return applied_migrations(self.conn)

@@ -91,7 +91,7 @@ class Stories:
         return {k: tuple(v) for k, v in out.items()}
 
     def _stories(self, rows: list[tuple[Any, ...]]) -> list[Story]:
-        ids = self._story_article_ids([int(r[0]) for r in rows])
+        ids = self._story_article_ids([int(r[0]) for r in rows])  # callers hold a snapshot
         return [
             Story(
                 id=int(r[0]),
@@ -113,24 +113,28 @@ class Stories:
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params = [limit, offset]
-        return self._stories(self.conn.all(sql, params))
+        with self.conn.snapshot():
+            return self._stories(self.conn.all(sql, params))
 
     def story(self, story_id: int) -> Story | None:
         """One non-empty story by id."""
-        row = self.conn.one(
-            f"SELECT {STORY_COLUMNS} FROM stories WHERE id = ? AND article_count > 0", [story_id]
-        )
-        return self._stories([row])[0] if row else None
+        with self.conn.snapshot():
+            row = self.conn.one(
+                f"SELECT {STORY_COLUMNS} FROM stories WHERE id = ? AND article_count > 0",
+                [story_id],
+            )
+            return self._stories([row])[0] if row else None
 
     def stories_between(self, start: datetime, end: datetime) -> list[Story]:
         """Stories whose latest activity (publication, else update) is in [start, end)."""
-        rows = self.conn.all(
-            f"""SELECT {STORY_COLUMNS} FROM stories
-                WHERE article_count > 0 AND {RECENT} >= ? AND {RECENT} < ?
-                ORDER BY {STORY_ORDER}""",
-            [utc(start), utc(end)],
-        )
-        return self._stories(rows)
+        with self.conn.snapshot():
+            rows = self.conn.all(
+                f"""SELECT {STORY_COLUMNS} FROM stories
+                    WHERE article_count > 0 AND {RECENT} >= ? AND {RECENT} < ?
+                    ORDER BY {STORY_ORDER}""",
+                [utc(start), utc(end)],
+            )
+            return self._stories(rows)
 
     def story_count(self) -> int:
         """Number of non-empty stories."""
