@@ -8,8 +8,12 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from collections.abc import Iterator
+from importlib import metadata
 from pathlib import Path
+
+from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("bot", "summarizer")
@@ -172,3 +176,49 @@ def test_the_core_never_imports_the_bot() -> None:
     graph = subpackage_graph()
     leaks = {u: sorted(t for t in ts if t.startswith("bot")) for u, ts in graph.items()}
     assert {u: ts for u, ts in leaks.items() if u.startswith("summarizer") and ts} == {}
+
+
+# --- declared dependencies ---------------------------------------------------------------------
+
+
+def _normal(name: str) -> str:
+    return name.lower().replace("_", "-").replace(".", "-")
+
+
+def _dependency_closure() -> set[str]:
+    """Distributions a fresh `pip install .` brings: pyproject's dependencies and theirs."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    todo = [Requirement(r) for r in project["dependencies"]]
+    seen: set[str] = set()
+    while todo:
+        req = todo.pop()
+        name = _normal(req.name)
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            requires = metadata.distribution(req.name).requires or []
+        except metadata.PackageNotFoundError:
+            continue
+        for raw in requires:
+            sub = Requirement(raw)
+            extras = req.extras or {""}
+            if sub.marker is None or any(sub.marker.evaluate({"extra": e}) for e in extras):
+                todo.append(sub)
+    return seen
+
+
+def test_every_third_party_import_is_a_declared_dependency() -> None:
+    """A clean venv (tests/run.sh, CI) has every library bot/ and summarizer/ import."""
+    closure = _dependency_closure()
+    owners = metadata.packages_distributions()
+    missing: dict[str, str] = {}
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            for module in _imported(path):
+                top = module.split(".")[0]
+                if not top or top in sys.stdlib_module_names or top in (*PACKAGES, "__future__"):
+                    continue
+                if not {_normal(d) for d in owners.get(top, [])} & closure:
+                    missing[top] = str(path.relative_to(ROOT))
+    assert missing == {}, f"add to [project] dependencies in pyproject.toml: {missing}"
