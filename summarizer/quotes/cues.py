@@ -26,6 +26,7 @@ SPEECH = word_set(
     reports wrote announced conceded recounted recounts marvelled marveled sighed laughed
     whispered snapped retorted insisted objected protested agreed agrees disagreed acknowledges
     estimated estimates explained predicted warned reckoned reckons speculated questioned
+    pleaded pleads begged begs cried screamed chanted chants rejoined interjected interrupted
     """
 )
 PARTICIPLES = word_set(
