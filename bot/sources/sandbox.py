@@ -36,6 +36,8 @@ R = TypeVar("R")
 
 #: Seconds one document may take to read, clean and prepare.
 DEFAULT_BUDGET = 60.0
+#: Seconds a new worker may take to start and import the readers.
+STARTUP_TIMEOUT = 300.0
 #: Resident memory (MB) one worker may reach while reading a document.
 DEFAULT_MEMORY_MB = 500
 _POLL = 0.05
@@ -78,6 +80,7 @@ def _worker(conn: Connection, parent: int) -> None:
         import trafilatura  # noqa: F401
 
         import bot.sources.ingest  # noqa: F401
+    conn.send(("ready", None))  # budgets start after the imports, not during them
     while True:
         try:
             fn, args = conn.recv()
@@ -126,6 +129,19 @@ class _Worker:
         self.process.start()
         child.close()
         self.deadline = 0.0
+        self.ready = False
+
+    def send(self, task: tuple[Any, ...]) -> None:
+        """Send a task once the worker has finished starting up (raise OSError if it died)."""
+        if not self.ready:
+            try:
+                if not self.conn.poll(STARTUP_TIMEOUT):
+                    raise OSError("the reader process did not start")
+                self.conn.recv()  # ("ready", None)
+            except EOFError:
+                raise OSError("the reader process died while starting") from None
+            self.ready = True
+        self.conn.send(task)
 
     def kill(self) -> None:
         """Stop the process now."""
@@ -172,7 +188,7 @@ class Sandbox:
         with self._slots:
             worker = self._take()
             try:
-                worker.conn.send((fn, args))
+                worker.send((fn, args))
                 worker.deadline = time.monotonic() + self.budget
                 while True:
                     wait([worker.conn], _POLL)
@@ -205,11 +221,12 @@ class Sandbox:
                         break
                     worker = self._take()
                     try:
-                        worker.conn.send((fn, (item,)))
-                    except OSError:
-                        worker.kill()
-                        worker = self._take()
-                        worker.conn.send((fn, (item,)))
+                        worker.send((fn, (item,)))
+                    except OSError as exc:
+                        self._forget(worker)
+                        done[submitted] = (item, InputError(str(exc)))
+                        submitted += 1
+                        continue
                     worker.deadline = time.monotonic() + self.budget
                     busy[worker.conn] = (submitted, item, worker)
                     submitted += 1
