@@ -92,7 +92,8 @@ def backoff_delay(failures: int, interval: timedelta = POLL_INTERVAL) -> timedel
     """``interval * 2**failures``, at most ``MAX_BACKOFF`` (``interval`` when healthy)."""
     if failures <= 0:
         return interval
-    return min(interval * 2 ** min(failures, 32), MAX_BACKOFF)
+    factor: int = 2 ** min(failures, 32)
+    return min(interval * factor, MAX_BACKOFF)
 
 
 class EntryBackoff:

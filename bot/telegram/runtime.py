@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -164,7 +165,7 @@ class BotRuntime:
 
     async def send(
         self,
-        app: Application,
+        app: Application[Any, Any, Any, Any, Any, Any],
         chat_id: int,
         reply: Reply,
         *,
@@ -181,7 +182,9 @@ class BotRuntime:
             sent.append(msg)
         return sent
 
-    async def send_digest(self, app: Application, chat_id: int, reply: Reply) -> None:
+    async def send_digest(
+        self, app: Application[Any, Any, Any, Any, Any, Any], chat_id: int, reply: Reply
+    ) -> None:
         """Send a digest, classifying failures for ``bot.digest.digest.deliver``."""
         delivered = 0
         try:

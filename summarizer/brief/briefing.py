@@ -157,7 +157,8 @@ def _score(groups: list[_Group], cands: Sequence[Candidate], n_sources: int) -> 
 
 def _related(fm: FactMatrix, sim: np.ndarray) -> np.ndarray:
     """How much two sentences share a fact: same fact, or one states part of the other."""
-    return np.maximum(sim, np.maximum(fm.carry, fm.carry.T))
+    related: np.ndarray = np.maximum(sim, np.maximum(fm.carry, fm.carry.T))
+    return related
 
 
 def _select(

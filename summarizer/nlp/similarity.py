@@ -27,7 +27,8 @@ def stop_words() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _stemmer() -> Callable[[str], str]:
-    return Stemmer("english")
+    stemmer: Callable[[str], str] = Stemmer("english")  # sumy is untyped
+    return stemmer
 
 
 @lru_cache(maxsize=100_000)
@@ -92,7 +93,8 @@ def cosine_matrix(docs: Sequence[Sequence[str]]) -> np.ndarray:
     sim = m @ m.T
     diag = np.array([1.0 if d else 0.0 for d in docs], dtype=np.float32)
     np.fill_diagonal(sim, diag)
-    return np.clip(sim, 0.0, 1.0)
+    clipped: np.ndarray = np.clip(sim, 0.0, 1.0)
+    return clipped
 
 
 def containment_matrix(
@@ -117,7 +119,8 @@ def containment_matrix(
     idx = np.asarray(rows, dtype=int)
     inter = b[idx] @ b.T
     sizes = np.array([max(len(s), 1) for s in sets], dtype=np.float32)
-    return inter / np.minimum.outer(sizes[idx], sizes)
+    overlap: np.ndarray = inter / np.minimum.outer(sizes[idx], sizes)
+    return overlap
 
 
 def group_near_duplicates(
