@@ -290,9 +290,22 @@ _SHARE_RE = re.compile(
 )
 
 
+_SHARE_PARTS_RE = re.compile(r"\s*(?:[|·•]|:(?!//))\s*|\s+(?=https?://)")
+_URL_PART_RE = re.compile(r"^https?://\S+$")
+
+
 def is_share_widget(line: str) -> bool:
-    """A share/print/social button or a page-chrome word on its own line."""
-    return word_count(line) <= 6 and bool(_SHARE_RE.match(line))
+    """A share/print/social button or a page-chrome word on its own line, or a row of them.
+
+    A row is ``Share: Facebook | X | Email | Copy link https://...``: every part between
+    separators is a share button or a bare URL.
+    """
+    if word_count(line) <= 6 and _SHARE_RE.match(line):
+        return True
+    if word_count(line) > 16:
+        return False
+    parts = [p for p in _SHARE_PARTS_RE.split(line) if p]
+    return len(parts) >= 3 and all(_SHARE_RE.match(p) or _URL_PART_RE.match(p) for p in parts)
 
 
 _NAV_WORD_RE = re.compile(

@@ -1,16 +1,13 @@
 """Turn one raw input (markdown, a flattened text dump or HTML) into a :class:`CleanDoc`.
 
-The body keeps the article's own paragraphs, in order. Clutter is recognised by its shape:
-
-* per line (:mod:`summarizer.clean.boilerplate`): symbol-only lines and checkbox glyphs, share/print
-  buttons, reading-time stamps, ``LABEL: headline`` cross-links, teasers ending with an age stamp
-  (``Outlet - 4h -``), ``More from X`` / ``More in X`` headers, imperative promos, reader appeals
-  (``your support``, ``sign up``...), picture credits, author bios, bylines, datelines,
-  copyright lines, link-only lines, and short lines without sentence punctuation (kickers,
-  headings, menu items, lone names);
-* in context: the headline above a teaser, everything in a related-stories list, a caption
-  repeated twice or followed by a credit line, the first-person-plural lines between two appeals
-  (the outlet pleading for money), repeated headline/standfirst, duplicate paragraphs.
+The body keeps the article's own paragraphs, in order. Each line is first labelled by shape rules
+(:mod:`summarizer.clean.rules`, :mod:`summarizer.clean.boilerplate`: bylines, datelines, copyright,
+share rows, promos, appeals, captions and credits, bios, related-story runs, short unpunctuated
+labels...), which also collect metadata. Then :mod:`summarizer.clean.select` decides: a model
+fitted on real pages (:mod:`summarizer.clean.model`, features in :mod:`summarizer.clean.features`)
+drops unlabelled clutter and may keep a line the shape-only rules got wrong; HTML keeps what
+trafilatura found less near-certain clutter. A short real item (a wire flash, a headline and a
+teaser) is kept; only input with no words of its own is refused.
 
 Metadata is taken from front matter, HTML meta/JSON-LD, bylines, datelines, copyright lines,
 source links and image URLs; the outlet is reconciled by :class:`summarizer.read.outlets.OutletEvidence`.
@@ -20,6 +17,7 @@ Dates are timezone-aware; a time given without a zone is taken as UTC (see :mod:
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from summarizer.clean import boilerplate as bp
@@ -34,6 +32,7 @@ from summarizer.clean.metadata import (
     without_outlets,
 )
 from summarizer.clean.rules import appeal_blocks, classify, context_rules
+from summarizer.clean.select import select_lines
 from summarizer.errors import InputError
 from summarizer.models import CleanDoc
 from summarizer.nlp.text import normalize_space
@@ -76,12 +75,18 @@ def _title_candidate(line: Line) -> bool:
     return bp.word_count(t) >= 3 or len(t) >= 15
 
 
-def clean_document(raw: str, kind: str, name: str = "") -> CleanDoc:
-    """Clean one raw document of ``kind`` ``"md"``, ``"txt"`` or ``"html"``.
+@dataclass
+class Parsed:
+    """One input split into lines, each labelled by the shape rules, with its metadata so far."""
 
-    ``name`` (a file name or URL) is only a hint: a URL there is evidence for ``url``/``outlet``.
-    Raises :class:`InputError` when no article text is left.
-    """
+    lines: list[Line]
+    meta: Meta
+    hint_url: str
+    from_html: bool
+
+
+def parse_input(raw: str, kind: str, name: str = "") -> Parsed:
+    """Lines and metadata of one raw input; the rules' labels are set, nothing is removed yet."""
     if kind not in KINDS:
         raise InputError(f"unsupported input kind {kind!r} (expected md, txt or html)")
     raw = raw.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
@@ -90,7 +95,8 @@ def clean_document(raw: str, kind: str, name: str = "") -> CleanDoc:
     meta = Meta()
     ev = meta.evidence
     hint_url = canonical_url(name) if is_http(name.strip()) else ""
-    if kind == "html" or _looks_like_html(raw):
+    from_html = kind == "html" or _looks_like_html(raw)
+    if from_html:
         from summarizer.read.html import extract_html  # trafilatura only when needed
 
         page = extract_html(raw, hint_url)
@@ -172,6 +178,19 @@ def clean_document(raw: str, kind: str, name: str = "") -> CleanDoc:
                 if stand or not bp.ends_like_sentence(ln.text):
                     break
                 stand = ln.text
+    return Parsed(lines, meta, hint_url, from_html)
+
+
+def clean_document(raw: str, kind: str, name: str = "") -> CleanDoc:
+    """Clean one raw document of ``kind`` ``"md"``, ``"txt"`` or ``"html"``.
+
+    ``name`` (a file name or URL) is only a hint: a URL there is evidence for ``url``/``outlet``.
+    Raises :class:`InputError` when the input has no words of its own (empty, only navigation).
+    """
+    parsed = parse_input(raw, kind, name)
+    lines, meta, hint_url = parsed.lines, parsed.meta, parsed.hint_url
+    ev = meta.evidence
+    keep = select_lines(lines, parsed.from_html)
     # Images, wherever they were.
     for ln in lines:
         for _alt, src in ln.images:
@@ -183,8 +202,8 @@ def clean_document(raw: str, kind: str, name: str = "") -> CleanDoc:
 
     kept: list[str] = []
     seen: set[str] = set()
-    for ln in lines:
-        if ln.drop:
+    for ln, keep_line in zip(lines, keep, strict=True):
+        if not keep_line or not ln.text:
             continue
         key = ln.key
         if key in seen:
@@ -195,7 +214,7 @@ def clean_document(raw: str, kind: str, name: str = "") -> CleanDoc:
             if m:
                 ev.add_name(m.group(1), 5)
         kept.append(ln.text)
-    if not kept or sum(bp.word_count(p) for p in kept) < 8:
+    if not kept:
         raise InputError("no article text found (only navigation or boilerplate)")
 
     full = "\n".join(ln.text for ln in lines)

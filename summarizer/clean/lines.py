@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from summarizer.clean import boilerplate as bp
+from summarizer.read.meta import parse_byline, parse_datelines
 
 __all__ = ["HAS_WORD_RE", "Line", "fold_key", "to_lines"]
 
@@ -51,6 +52,8 @@ def fold_key(text: str) -> str:
 
 @dataclass
 class Line:
+    """One non-empty line of the input, reduced to plain text, with what the rules decided."""
+
     text: str
     heading: bool = False
     link_chars: int = 0
@@ -58,6 +61,7 @@ class Line:
     images: list[tuple[str, str]] = field(default_factory=list)
     drop: str = ""
     _key: str = ""
+    block: int = 0  # index of the blank-line-separated block the line belongs to
 
     @property
     def key(self) -> str:
@@ -135,7 +139,15 @@ def _is_wrapped(lines: list[str]) -> bool:
     return pairs >= 3 and lower >= 0.5 * pairs
 
 
+def _is_head_line(line: str) -> bool:
+    """A byline or a dateline: a line of its own even inside hard-wrapped text."""
+    if bp.word_count(line) > 16:
+        return False
+    return bool(parse_byline(line)) or bool(parse_datelines(line))
+
+
 def to_lines(body: str) -> list[Line]:
+    """The non-empty lines of a body, each tagged with its blank-line-separated block."""
     raw_lines = body.split("\n")
     if _is_wrapped(raw_lines):
         merged: list[str] = []
@@ -149,17 +161,22 @@ def to_lines(body: str) -> list[Line]:
                 and not prev_blank
                 and not _MARKER_RE.match(ln)
                 and not _MARKER_RE.match(merged[-1])
+                and not _is_head_line(ln)
+                and not _is_head_line(merged[-1])
             ):
                 merged[-1] += " " + ln
             else:
                 merged.append(ln)
             prev_blank = False
-        raw_lines = merged
+        raw_lines = [part for ln in merged for part in (ln, "")]
     out: list[Line] = []
+    block = 0
     for ln in raw_lines:
         if not ln:
+            block += 1
             continue
         line = _md_line(ln)
         if line.text or line.images or line.only_link:
+            line.block = block
             out.append(line)
     return out

@@ -1,0 +1,144 @@
+"""The fitted line model: which lines of a page are the article's own text.
+
+Two stages of gradient-boosted trees (fitted by ``bench/fit_clean.py`` on the FIT part of the
+cleaning dev set, shipped as ``data/line_model.json``). Stage one scores each line from its
+features (:mod:`summarizer.clean.features`); stage two sees the same features plus the stage-one
+scores of its neighbours and block (jusText-style context smoothing: a short line between two
+paragraphs is text, a long line inside a menu is not). Inference needs no scikit-learn: a few hundred
+shallow trees, walked with numpy.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+__all__ = ["LineModel", "context_features", "load_model"]
+
+CONTEXT_NAMES = ("p", "p_prev", "p_next", "p_window2", "p_window5", "p_block")
+
+
+def context_features(scores: list[float], blocks: list[int]) -> list[list[float]]:
+    """Stage-two extras per line: its stage-one score and those around it (see CONTEXT_NAMES)."""
+    n = len(scores)
+    by_block: dict[int, list[float]] = {}
+    for s, b in zip(scores, blocks, strict=True):
+        by_block.setdefault(b, []).append(s)
+    out = []
+    for i, s in enumerate(scores):
+        w2 = scores[max(0, i - 2) : i + 3]
+        w5 = scores[max(0, i - 5) : i + 6]
+        block = by_block[blocks[i]]
+        out.append(
+            [
+                s,
+                scores[i - 1] if i else 0.0,
+                scores[i + 1] if i + 1 < n else 0.0,
+                sum(w2) / len(w2),
+                sum(w5) / len(w5),
+                sum(block) / len(block),
+            ]
+        )
+    return out
+
+
+class _Ensemble:
+    """Additive trees on a log-odds scale (the shape scikit-learn's gradient boosting fits).
+
+    All trees are padded into one node table and walked together, level by level, for every
+    line of a page at once (numpy, imported lazily): a page costs a few array operations per
+    tree level instead of a Python loop per line and tree.
+    """
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        import numpy as np
+
+        trees = data["trees"]
+        width = max(len(t["feature"]) for t in trees)
+        shape = (len(trees), width)
+        self.feature = np.zeros(shape, dtype=np.intp)
+        self.threshold = np.zeros(shape)
+        self.left = np.zeros(shape, dtype=np.intp)
+        self.right = np.zeros(shape, dtype=np.intp)
+        self.value = np.zeros(shape)
+        self.depth = 0
+        for k, t in enumerate(trees):
+            size = len(t["feature"])
+            self.feature[k, :size] = t["feature"]
+            self.threshold[k, :size] = t["threshold"]
+            self.value[k, :size] = t["value"]
+            for node, (lo, hi) in enumerate(zip(t["left"], t["right"], strict=True)):
+                leaf = lo < 0
+                self.left[k, node] = node if leaf else lo
+                self.right[k, node] = node if leaf else hi
+            self.depth = max(self.depth, _depth(t["left"], t["right"]))
+        self.init = float(data["init"])
+        self.rate = float(data["rate"])
+
+    def probabilities(self, rows: list[list[float]]) -> list[float]:
+        """P(article text) of every feature row."""
+        import numpy as np
+
+        if not rows:
+            return []
+        x = np.asarray(rows, dtype=float)
+        n_trees = self.feature.shape[0]
+        tree = np.arange(n_trees)[:, None]
+        line = np.arange(len(rows))[None, :]
+        node = np.zeros((n_trees, len(rows)), dtype=np.intp)
+        for _ in range(self.depth):
+            go_left = x[line, self.feature[tree, node]] <= self.threshold[tree, node]
+            node = np.where(go_left, self.left[tree, node], self.right[tree, node])
+        raw = self.init + self.rate * self.value[tree, node].sum(axis=0)
+        return list(1.0 / (1.0 + np.exp(-np.clip(raw, -30.0, 30.0))))
+
+    def probability(self, row: list[float]) -> float:
+        """P(article text) of one feature row."""
+        return self.probabilities([row])[0]
+
+
+def _depth(left: list[int], right: list[int]) -> int:
+    """Levels below the root of one tree."""
+    deepest, stack = 0, [(0, 0)]
+    while stack:
+        node, level = stack.pop()
+        if left[node] < 0:
+            deepest = max(deepest, level)
+        else:
+            stack += [(left[node], level + 1), (right[node], level + 1)]
+    return deepest
+
+
+class LineModel:
+    """Both stages, the keep threshold and the rule labels that always drop a line."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.feature_names: list[str] = data["features"]
+        self.stages = [_Ensemble(s) for s in data["stages"]]
+        self.threshold = float(data["threshold"])
+        self.html_drops = frozenset(data["html_drops"])
+        self.overrides: dict[str, float] = {k: float(v) for k, v in data["overrides"].items()}
+        self.min_lines = int(data["min_lines"])
+
+    def keeps(self, label: str, score: float) -> bool:
+        """Whether a line with this rule label (``""`` for none) and model score is text."""
+        if not label:
+            return score >= self.threshold
+        return label in self.overrides and score >= self.overrides[label]
+
+    def scores(self, rows: list[list[float]], blocks: list[int]) -> list[float]:
+        """P(article text) of every line of a page."""
+        first = self.stages[0].probabilities(rows)
+        if len(self.stages) < 2:
+            return first
+        extra = context_features(first, blocks)
+        return self.stages[1].probabilities([r + e for r, e in zip(rows, extra, strict=True)])
+
+
+@cache
+def load_model() -> LineModel:
+    """The shipped model (read once, on first use)."""
+    text = resources.files("summarizer.clean").joinpath("data/line_model.json").read_text("utf-8")
+    return LineModel(json.loads(text))
