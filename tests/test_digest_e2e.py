@@ -131,7 +131,7 @@ class Bot:
         assert self.proc is None
         self.proc = BotProcess(self.tmp_path, env_for(self.db, self.fake)).start()
         self.starts += 1
-        self.fake.wait_for(default_menu_set, count=self.starts, timeout=30)
+        self.fake.wait_for(default_menu_set, count=self.starts, timeout=120)
         return self.proc
 
     def stop(self) -> None:

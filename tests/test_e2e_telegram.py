@@ -44,7 +44,7 @@ def bot(tmp_path: Path, bot_db: Path, fake_telegram: FakeTelegram) -> Iterator[B
     }
     proc = BotProcess(tmp_path, env).start()
     try:
-        fake_telegram.wait_for(default_menu_set, timeout=30)
+        fake_telegram.wait_for(default_menu_set, timeout=120)
         yield proc
     finally:
         code = proc.stop()
@@ -258,7 +258,7 @@ def test_sigterm_stops_quickly(tmp_path: Path, sample_db: Path, fake_telegram: F
     proc = BotProcess(
         tmp_path, {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE": fake_telegram.base_url, "BRIEFBOT_DB": str(db)}
     ).start()
-    fake_telegram.wait_for(default_menu_set, timeout=30)
+    fake_telegram.wait_for(default_menu_set, timeout=120)
     t0 = time.monotonic()
     code = proc.stop(timeout=10)
     assert code == 0 and time.monotonic() - t0 < 10, proc.log[-3000:]

@@ -95,7 +95,7 @@ def bot(tmp_path: Path, sample_db: Path, fake_telegram: FakeTelegram) -> Iterato
     }
     proc = BotProcess(tmp_path, env).start()
     try:
-        fake_telegram.wait_for(default_menu_set, timeout=30)
+        fake_telegram.wait_for(default_menu_set, timeout=120)
         yield proc
     finally:
         code = proc.stop()

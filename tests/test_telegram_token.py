@@ -24,7 +24,7 @@ def run_until_exit(tmp_path: Path, api_base: str) -> tuple[int, str]:
     proc = BotProcess(tmp_path, env).start()
     assert proc.proc is not None
     try:
-        code = proc.proc.wait(timeout=60)
+        code = proc.proc.wait(timeout=120)
     except subprocess.TimeoutExpired:
         proc.stop()
         raise AssertionError("the bot kept running: " + proc.log[-2000:]) from None
@@ -74,6 +74,6 @@ def test_no_token_is_a_clear_error(tmp_path: Path, token: str) -> None:
     env = {"TELEGRAM_BOT_TOKEN": token, "BRIEFBOT_DB": str(tmp_path / "bot.db")}
     proc = BotProcess(tmp_path, env).start()
     assert proc.proc is not None
-    code = proc.proc.wait(timeout=60)
+    code = proc.proc.wait(timeout=120)
     proc.stop()
     assert code != 0 and "TELEGRAM_BOT_TOKEN is not set" in proc.log and "Traceback" not in proc.log

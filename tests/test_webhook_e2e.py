@@ -43,7 +43,7 @@ def test_webhook_receives_updates_and_checks_the_secret(
         str(port),
     ]
     with BotProcess(tmp_path, env, args) as proc:
-        [hook] = fake_telegram.wait_for("setWebhook", timeout=30)
+        [hook] = fake_telegram.wait_for("setWebhook", timeout=120)
         assert hook["params"]["url"].startswith("https://bot.example.test/hook/")
         assert hook["params"]["secret_token"] == SECRET
         path = hook["params"]["url"].removeprefix("https://bot.example.test")
