@@ -222,3 +222,20 @@ def test_every_third_party_import_is_a_declared_dependency() -> None:
                 if not {_normal(d) for d in owners.get(top, [])} & closure:
                     missing[top] = str(path.relative_to(ROOT))
     assert missing == {}, f"add to [project] dependencies in pyproject.toml: {missing}"
+
+
+def test_nltk_is_imported_without_scipy_stats() -> None:
+    """NLTK's import does not drag in scipy.stats (2 s of CPU); scipy itself still works after."""
+    code = (
+        "import sys\n"
+        "import summarizer.brief.ranking\n"
+        "import nltk\n"
+        "assert 'scipy.stats' not in sys.modules and 'sklearn' not in sys.modules, 'loaded'\n"
+        "from scipy import sparse, stats\n"
+        "print(sparse.csr_matrix([[1]]).nnz, stats.norm.cdf(0))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["1", "0.5"]
