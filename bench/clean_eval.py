@@ -40,12 +40,17 @@ def part_of(page_id: str) -> str:
     return "check" if int(hashlib.sha1(page_id.encode()).hexdigest(), 16) % 3 == 0 else "fit"
 
 
+def _selects(part: str, kind: str) -> Callable[[dict], bool]:
+    """A filter for the pages of one split part with one kind of gold truth."""
+    return lambda p: p["part"] == part and p["truth_kind"] == kind
+
+
 def devset_scorer() -> Any:
     """The dev set's score.py as a module (it also puts page_dump.py on the path)."""
     if not (DEVSET / "score.py").is_file():
         raise SystemExit(f"dev set not found: {DEVSET}")
     sys.path.insert(0, str(DEVSET))
-    import score  # type: ignore[import-not-found]
+    import score
 
     return score
 
@@ -98,8 +103,8 @@ def evaluate(systems: list[str], pages: list[dict], worst: int = 0) -> dict:
     score = devset_scorer()
     groups: list[tuple[str, str, Callable[[dict], bool]]] = []
     for part in ("fit", "check"):
-        groups.append((part, "text", lambda p, part=part: p["part"] == part and p["truth_kind"] == "text"))
-        groups.append((part, "snippets", lambda p, part=part: p["part"] == part and p["truth_kind"] == "snippets"))
+        groups.append((part, "text", _selects(part, "text")))
+        groups.append((part, "snippets", _selects(part, "snippets")))
     groups.append(("all", "text", lambda p: p["truth_kind"] == "text"))
     rows, worst_pages = [], {}
     for system in systems:

@@ -164,8 +164,8 @@ def run_legacy(items: Sequence[Item]) -> dict[int, int]:
         ents = cluster.entities(item.title, item.title)
         hits: Counter[int] = Counter()
         for t in cluster.query_terms(vec, known=dfs, n_docs=n):
-            for sid in postings.get(t, ()):
-                hits[sid] += 1
+            for hit in postings.get(t, ()):
+                hits[hit] += 1
         cands = [stories[s] for s, _ in sorted(hits.items(), key=lambda kv: (-kv[1], -kv[0]))[:6]]
         sid, _ = cluster.choose_story(vec, ents, item.published, cands)
         if sid is None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import random
 import re
@@ -90,26 +91,26 @@ async def in_process(db: Path, n: int, seed: int) -> dict[str, Any]:
 
     # One warm-up call so imports and statement caches do not count.
     await handle(f"/brief {picked[0].id}")
-    brief = [await timed(lambda s=s: handle(f"/brief {s.id}")) for s in picked]
+    brief = [await timed(functools.partial(handle, f"/brief {s.id}")) for s in picked]
     cached = []
     for s in picked:
         t = time.perf_counter()
         b = store.cached_briefing(s.id)
         cached.append(time.perf_counter() - t)
         assert b is not None
-    quotes = [await timed(lambda s=s: handle(f"/quotes {s.id}")) for s in picked[:100]]
-    sources = [await timed(lambda s=s: handle(f"/sources {s.id}")) for s in picked[:100]]
+    quotes = [await timed(functools.partial(handle, f"/quotes {s.id}")) for s in picked[:100]]
+    sources = [await timed(functools.partial(handle, f"/sources {s.id}")) for s in picked[:100]]
     words = []
     queries = []
     for s in picked[:100]:
         toks = [t for t in re.findall(r"[A-Za-z][a-z]+", s.title) if len(t) > 3]
         queries.append(" ".join(toks[:2]) or s.title)
     for q in queries:
-        words.append(await timed(lambda q=q: handle(f"/brief {q}")))
+        words.append(await timed(functools.partial(handle, f"/brief {q}")))
     pages = max(1, len(all_stories) // 8)
     stories = [await timed(lambda: handle("/stories")) for _ in range(50)]
     stories_deep = [
-        await timed(lambda p=p: handle(f"/stories {p}"))
+        await timed(functools.partial(handle, f"/stories {p}"))
         for p in [rng.randrange(1, pages + 1) for _ in range(50)]
     ]
     top = [await timed(lambda: handle("/brief")) for _ in range(20)]

@@ -29,7 +29,8 @@ from summarizer.brief import coherence
 from summarizer.brief.credits import carriers, exclusives, wording_outlet
 from summarizer.brief.facts import FactMatrix, concepts, fact_matrix, params
 from summarizer.brief.ranking import lexrank_scores
-from summarizer.brief.sentences import Candidate, extract_all
+from summarizer.brief.sentences import Candidate
+from summarizer.brief.sentences import extract_all as extract_all  # re-exported for tests
 from summarizer.models import Article, Briefing, BriefSentence, Framing
 from summarizer.nlp.similarity import group_near_duplicates
 from summarizer.nlp.text import fold

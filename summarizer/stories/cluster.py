@@ -20,7 +20,7 @@ import numpy as np
 from sumy.nlp.stemmers import Stemmer
 from sumy.utils import get_stop_words
 
-from summarizer.models import StoryCandidate
+from summarizer.models import StoryCandidate as StoryCandidate  # re-exported for callers
 from summarizer.nlp.text import fold, paragraphs, words
 
 _STOP = frozenset(get_stop_words("english")) | frozenset(
