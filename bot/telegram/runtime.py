@@ -39,10 +39,11 @@ _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.
 
 @dataclass(frozen=True)
 class Page:
-    """One page of a reply: its HTML and keyboard."""
+    """One page of a reply: its HTML and keyboard; ``of`` > 1 when it is one of Prev/Next pages."""
 
     html: str
     markup: InlineKeyboardMarkup | None
+    of: int = 1
 
 
 def split_page(data: str) -> tuple[str, int]:
@@ -137,7 +138,7 @@ class BotRuntime:
                     InlineKeyboardButton("Next ›", callback_data=f"{command}{PAGE_MARK}{i + 1}")
                 )
             html = f"{chunk}\n\n<i>Page {i} of {n}</i>"
-            out.append(Page(html, keyboard(reply.buttons, [nav, *extra])))
+            out.append(Page(html, keyboard(reply.buttons, [nav, *extra]), n))
         return out
 
     def _share_row(self, reply: Reply) -> list[list[InlineKeyboardButton]]:
@@ -174,7 +175,9 @@ class BotRuntime:
     ) -> list[Message]:
         """Send a reply: one message (paged when long, when ``command`` can re-run it) or several."""
         sent = []
-        for page in self.pages(reply, command)[: None if command is None else 1]:
+        pages = self.pages(reply, command)
+        # Paged: the first page only (Prev/Next edit it); otherwise every piece in turn.
+        for page in pages[:1] if pages[0].of > 1 else pages:
             msg = await app.bot.send_message(
                 chat_id, page.html, reply_markup=page.markup, message_thread_id=thread_id
             )
