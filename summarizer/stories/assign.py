@@ -14,9 +14,9 @@ in one week or two polls:
    ("Tuesday's debate", "on Monday", "March 10", "yesterday"), resolved against its publication
    time. The day of a story is that of its first member that names one. When both are known and
    differ, the article reports another happening unless it shares an identifying figure with the
-   story (an amount, a count, a score or a percentage in title or lead: "14 workers", "$2.1
-   million", "52%"): a follow-up about the same happening repeats its specifics, the next
-   day's market report or game or debate brings new ones. A happening that runs overnight is
+   story (an amount or a count anywhere in the text, a score or a percentage in title or lead:
+   "14 workers", "$2.1 million", "95,000 people", "52%"): a follow-up about the same happening
+   repeats its specifics, the next day's market report or game or debate brings new ones. A happening that runs overnight is
    one happening: the days may also differ by one when the article names the story's day too
    ("overnight Tuesday ... before dawn Wednesday").
 2. A score (3-1, 102-99) identifies a result: when the article and the story both give scores in
@@ -82,7 +82,8 @@ def term_weight(t: str, count: float, sig: Signals, dfs: Mapping[str, int], n_do
     corpus_idf = cluster.idf(dfs.get(t, 0), n_docs)
     prior = sig.prior.get(t, 1.0)
     mix = p.prior_mix * prior + (1.0 - p.prior_mix) * corpus_idf
-    boost = p.name_boost if t in sig.names else (p.figure_boost if t.startswith("#") else 1.0)
+    name_boost = p.short_name_boost if sig.short else p.name_boost
+    boost = name_boost if t in sig.names else (p.figure_boost if t.startswith("#") else 1.0)
     return (1.0 + math.log(count)) * mix * boost if count > 0 else 0.0
 
 
@@ -184,8 +185,8 @@ def absorb(story: StoryState, w: Weighted, published: datetime | None) -> StoryS
         centroid=dict(top),
         heads=heads,
         day=story.day or w.signals.day,
-        results=frozenset(list(sorted(story.results | w.signals.results))[:40]),
-        figures=frozenset(list(sorted(story.figures | w.signals.figures))[:60]),
+        results=frozenset(sorted(story.results | w.signals.results)[:40]),
+        figures=frozenset(sorted(story.figures | w.signals.figures)[:200]),
         first_published=first,
         last_published=last,
         size=story.size + 1,

@@ -16,7 +16,8 @@ class Params:
     threshold: float = 0.30  # full articles join a story at or above this similarity
     short_threshold: float = 0.30  # headline-only / teaser items
     prior_mix: float = 0.6  # share of the general-English rarity prior in a term's idf
-    name_boost: float = 1.5  # names (people, places, organisations) count this much more
+    name_boost: float = 1.5  # names (people, places, organisations) in full articles count more
+    short_name_boost: float = 1.0  # ... and in headline-only items (title case hides names)
     figure_boost: float = 1.0  # amounts and counts
     centroid_weight: float = 0.5  # centroid cosine vs mean of the best member heads
     top_heads: int = 2  # how many best-matching member heads are averaged

@@ -65,7 +65,7 @@ class Signals:
     head: Mapping[str, float]  # the same for title and lead only
     prior: Mapping[str, float]  # stemmed term -> rarity prior
     names: frozenset[str]  # stemmed terms that are names (people, places, organisations)
-    figures: frozenset[str]  # amounts and counts, normalised ("#37000", "#40m")
+    figures: frozenset[str]  # amounts and counts anywhere in the text ("#37000", "#40m")
     results: frozenset[str]  # scores and percentages in title and lead
     day: date | None  # the day of the happening, when title or lead names one
     days_named: tuple[date, ...]  # every day named in title and lead
@@ -163,8 +163,11 @@ def extract(
     for toks in para_toks[:6]:
         raw_names |= _name_tokens(toks, False)
     names = frozenset(stem(n) for n in raw_names) & frozenset(counts)
-    figures = _figures(title) | _figures(lead)
-    for f in figures:
+    lead_figures = _figures(title) | _figures(lead)
+    # The rule that keeps recurring events apart looks for the same amount or count anywhere in
+    # two reports: a follow-up often repeats the first report's figures only further down.
+    figures = lead_figures | _figures(text)
+    for f in lead_figures:
         counts[f] = counts.get(f, 0.0) + 1.0
         head[f] = head.get(f, 0.0) + 1.0
         prior[f] = FIGURE_PRIOR
