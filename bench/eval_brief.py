@@ -288,13 +288,23 @@ def rouge_table(clusters: Sequence[Cluster], limit: int, show: bool) -> None:
                 print(f"-- {name}: {system(c, limit)}")
     results = evaluate(clusters, limit)
     print(f"{len(clusters)} clusters, {limit}-word budget, ROUGE F1 (mean)")
-    print(f"{'system':<30} {'R-1':>7} {'R-2':>7} {'R-L':>7}")
+    print(f"{'system':<30} {'R-1':>7} {'R-2':>7} {'R-L':>7} {'R-2 FIT':>8} {'R-2 CHECK':>9}")
+    fit = [split_of(c.name) == "FIT" for c in clusters]
     for name, scores in results.items():
         n = len(scores)
         r1 = sum(s.r1 for s in scores) / n
         r2 = sum(s.r2 for s in scores) / n
         rl = sum(s.rl for s in scores) / n
-        print(f"{name:<30} {r1:7.4f} {r2:7.4f} {rl:7.4f}")
+        parts = [[s.r2 for s, f in zip(scores, fit, strict=True) if f == want] for want in (True, False)]
+        fit_r2, check_r2 = (sum(p) / len(p) if p else float("nan") for p in parts)
+        print(f"{name:<30} {r1:7.4f} {r2:7.4f} {rl:7.4f} {fit_r2:8.4f} {check_r2:9.4f}")
+
+
+def split_of(name: str) -> str:
+    """FIT or CHECK, by a hash of the cluster's file name (tune ranking on FIT only)."""
+    import zlib
+
+    return "FIT" if zlib.crc32(name.encode()) % 2 == 0 else "CHECK"
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ import numpy as np
 from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
 from sumy.summarizers.lex_rank import LexRankSummarizer
 
-from summarizer.nlp.similarity import stem, stop_words
+from summarizer.nlp.similarity import containment_matrix, cosine_matrix, stem, stop_words, terms
 from summarizer.nlp.text import OfflineTokenizer
 
 
@@ -122,3 +122,28 @@ def lexrank_scores(texts: Sequence[str]) -> np.ndarray:
     scores = make_lexrank().rate(document_of(texts))
     top = float(scores.max()) if len(scores) else 0.0
     return scores / top if top > 0 else np.zeros(len(texts))
+
+
+CONTAIN_THRESHOLD = 0.75  # share of the shorter sentence's terms found in the longer one
+CONTAIN_MIN_TERMS, CONTAIN_MAX_TERMS = 5, 14
+
+
+def lexical_similarity(texts: Sequence[str]) -> np.ndarray:
+    """Word-overlap similarity for ranking and redundancy (not for credits): cosine of stemmed
+    TF-IDF vectors, raised when a short sentence's terms are mostly found in another one.
+
+    Looser than fact identity on purpose: it tells how widely a sentence's content is reported
+    (how central it is) and whether a sentence mostly repeats words already shown.
+    """
+    docs = [terms(t) for t in texts]
+    sim = cosine_matrix(docs)
+    sizes = np.array([len(set(d)) for d in docs])
+    short = np.flatnonzero((sizes >= CONTAIN_MIN_TERMS) & (sizes <= CONTAIN_MAX_TERMS))
+    if len(docs) > 1 and len(short):
+        contain = containment_matrix(docs, short.tolist())
+        big_enough = sizes[None, :] >= CONTAIN_MIN_TERMS
+        boost = np.where(big_enough & (contain >= CONTAIN_THRESHOLD), contain * 0.6, 0.0)
+        boost = boost.astype(sim.dtype)
+        sim[short, :] = np.maximum(sim[short, :], boost)
+        sim[:, short] = np.maximum(sim[:, short], boost.T)
+    return sim
