@@ -152,6 +152,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="as of this ISO time, e.g. 2026-03-05T20:00+00:00 (default: now; no zone = UTC)",
     )
     s.add_argument("--json", action="store_true")
+
+    s = sub.add_parser("merge", help="merge story B into story A (mend the grouping)")
+    s.add_argument("story_a", type=int, metavar="A")
+    s.add_argument("story_b", type=int, metavar="B")
+    s.add_argument("--json", action="store_true")
+    s = sub.add_parser("split", help="move an article out of a story into a new story")
+    s.add_argument("story_id", type=int, metavar="STORY_ID")
+    s.add_argument("article_id", type=int, metavar="ARTICLE_ID")
+    s.add_argument("--json", action="store_true")
     return p
 
 
@@ -318,7 +327,32 @@ def _dispatch(args: argparse.Namespace, settings: Settings, store: Store) -> int
         import asyncio
 
         return asyncio.run(_digest_preview(args, settings, store))
+    if args.cmd in ("merge", "split"):
+        return _mend(args, settings, store)
     return _fail(f"unknown command {args.cmd}")
+
+
+def _mend(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    """`briefbot merge A B`, `briefbot split STORY_ID ARTICLE_ID`: mend stories, recompute views."""
+    from bot.chat.views import refresh_dirty
+    from bot.sources.ingest import merge_stories, split_article
+
+    try:
+        if args.cmd == "merge":
+            merge_stories(store, args.story_a, args.story_b)
+            ids = [args.story_a]
+            human = f"Merged story #{args.story_b} into #{args.story_a}."
+        else:
+            new_id = split_article(store, args.story_id, args.article_id)
+            ids = [args.story_id, new_id]
+            human = f"Article {args.article_id} left story #{args.story_id} for a new story #{new_id}."
+    except (LookupError, ValueError) as exc:
+        return _fail(f"cannot {args.cmd}: {exc}")
+    refresh_dirty(store, settings.brief_words)
+    stories = [s for sid in ids if (s := store.story(sid))]
+    reply = pages.story_list_reply(human, stories, datetime.now(UTC))
+    _print(reply.data, args.json, to_plain(Reply(paragraphs=reply.paragraphs)))
+    return 0
 
 
 def _ingest(args: argparse.Namespace, settings: Settings, store: Store) -> int:

@@ -25,6 +25,7 @@ FIRST_MIGRATIONS = [
     "0004_articles_fts",
     "0005_story_version",
     "0006_list_and_member_indexes",
+    "0007_story_assignment",
 ]
 
 

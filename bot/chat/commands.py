@@ -62,6 +62,10 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "summarize", "ID ID ...", "One briefing over these article ids (admins)", admin=True
     ),
+    CommandSpec("merge", "A B", "Merge story B into story A (admins)", admin=True),
+    CommandSpec(
+        "split", "STORY ARTICLE", "Move an article out of a story into its own (admins)", admin=True
+    ),
 )
 _BY_NAME = {c.name: c for c in COMMANDS}
 _COMMAND_RE = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]+))?(?:\s+(.*))?$", re.S)
@@ -90,6 +94,14 @@ SubscriptionListener = Callable[[SubscriptionChanged], None]
 def usage(spec: CommandSpec) -> str:
     """'Usage: /brief [story | words]'."""
     return f"Usage: /{spec.name} {spec.args}".rstrip()
+
+
+def _two_ids(args: str) -> tuple[int, int] | None:
+    """Exactly two ids ("12 40", "#12 #40"), else None."""
+    parts = [p.removeprefix("#") for p in args.split()]
+    if len(parts) != 2 or not all(p.isascii() and p.isdigit() and len(p) <= 18 for p in parts):
+        return None
+    return int(parts[0]), int(parts[1])
 
 
 class Commands:
@@ -501,3 +513,41 @@ class Commands:
                 else f"There is no feed {parts[1]}. /feeds lists them."
             )
         return simple(usage(_BY_NAME["feeds"]))
+
+    async def cmd_merge(self, args: str, caller: Caller) -> Reply:
+        """Merge story B into story A: one happening that was split (admins mend the grouping)."""
+        from bot.sources.ingest import merge_stories
+
+        ids = _two_ids(args)
+        if ids is None:
+            return simple(usage(_BY_NAME["merge"]))
+        try:
+            merge_stories(self.store, *ids)
+        except (LookupError, ValueError) as exc:
+            return simple(f"Cannot merge: {exc}")
+        return await self._mended(f"Merged story #{ids[1]} into #{ids[0]}.", [ids[0]])
+
+    async def cmd_split(self, args: str, caller: Caller) -> Reply:
+        """Move one article out of a story into a new story of its own (admins)."""
+        from bot.sources.ingest import split_article
+
+        ids = _two_ids(args)
+        if ids is None:
+            return simple(usage(_BY_NAME["split"]))
+        try:
+            new_id = split_article(self.store, *ids)
+        except (LookupError, ValueError) as exc:
+            return simple(f"Cannot split: {exc}")
+        return await self._mended(
+            f"Article {ids[1]} left story #{ids[0]} for a new story #{new_id}.", [ids[0], new_id]
+        )
+
+    async def _mended(self, summary: str, story_ids: list[int]) -> Reply:
+        """Recompute the mended stories' views and list them."""
+        for sid in story_ids:
+            if self.store.story(sid) is not None:
+                await self.story_views(sid)
+        stories = [s for sid in story_ids if (s := self.store.story(sid))]
+        reply = pages.story_list_reply(summary, stories, self.clock())
+        data = {**reply.data, "mended": story_ids}
+        return Reply(paragraphs=reply.paragraphs, buttons=reply.buttons, data=data)

@@ -6,12 +6,15 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import logging
 import os
+import re
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bot.sources.sandbox import Sandbox, shared_sandbox
 from bot.store import Store
@@ -21,7 +24,9 @@ from summarizer.models import Article, CleanDoc
 from summarizer.nlp.text import fold, words
 from summarizer.read.decode import decode_bytes
 from summarizer.read.urls import normalize_url
-from summarizer.stories import cluster, duplicates
+from summarizer.stories import assign, cluster, duplicates, records
+from summarizer.stories.signals import Signals
+from summarizer.stories.signals import extract as extract_signals
 
 log = logging.getLogger(__name__)
 
@@ -171,6 +176,14 @@ async def prepare_upload(data: bytes, kind: str, name: str) -> Prepared:
     return await asyncio.to_thread(shared_sandbox().run, prepare_bytes, data, kind, name)
 
 
+def headline_doc(title: str, teaser: str, **meta: Any) -> CleanDoc:
+    """A headline-only feed item (title plus teaser, tags stripped): stored as a short article."""
+    plain = html.unescape(re.sub(r"<[^>]+>", " ", teaser))
+    if not title.strip() and not plain.strip():
+        raise InputError("the feed entry has neither a headline nor any text")
+    return CleanDoc(title=" ".join(title.split()), text=" ".join(plain.split()), **meta)
+
+
 # --- saving ------------------------------------------------------------------------------------
 
 
@@ -185,6 +198,7 @@ class Prepared:
     bands: tuple[str, ...]
     counts: dict[str, float]
     entities: frozenset[str]
+    signals: Signals | None = None  # the story-assignment evidence (summarizer.stories.signals)
 
 
 def prepare(doc: CleanDoc) -> Prepared:
@@ -197,15 +211,19 @@ def prepare(doc: CleanDoc) -> Prepared:
             url_key = ""
     # Fingerprints and features read a long prefix: a 10 MB text costs no more than a long article.
     head = doc.text[:FEATURE_CHARS]
-    sh = cluster.shingles(head)
+    signals = extract_signals(doc.title, head, doc.published)
+    # A headline-only item is identified by its headline too (all empty texts hash alike).
+    basis = f"{doc.title}\n\n{doc.text}" if signals.short else doc.text
+    sh = cluster.shingles(basis[:FEATURE_CHARS])
     return Prepared(
         doc=doc,
         url_key=url_key,
-        content_hash=content_hash(doc.text),
+        content_hash=content_hash(basis),
         shingles=frozenset(sh),
-        bands=tuple(duplicates.index_keys(doc.text, sh)),
-        counts=cluster.term_counts(doc.title, head),
-        entities=cluster.entities(doc.title, head),
+        bands=tuple(duplicates.index_keys(basis[:FEATURE_CHARS], sh)),
+        counts=dict(signals.counts),
+        entities=signals.names,
+        signals=signals,
     )
 
 
@@ -229,19 +247,16 @@ def save_article(store: Store, item: CleanDoc | Prepared, input_name: str) -> In
                 story_id=original.story_id,
                 duplicate_of=original.id,
             )
-        dfs, n_docs = store.term_dfs(prep.counts)
-        vec = cluster.weighted_vector(prep.counts, dfs, n_docs)
-        ents = prep.entities
-        candidates = store.story_candidates(cluster.query_terms(vec, known=dfs, n_docs=n_docs))
-        story_id, _score = cluster.choose_story(vec, ents, doc.published, candidates)
-        if story_id is None:
-            story_id = store.create_story()
-            centroid: dict[str, float] = {}
-            story_ents: set[str] = set()
+        sig = prep.signals or extract_signals(doc.title, doc.text, doc.published)
+        dfs, n_docs = store.term_dfs(sig.counts)
+        weighted = assign.weigh(sig, dfs, n_docs)
+        candidates = store.story_states(assign.query_terms(weighted, dfs, n_docs))
+        decision = assign.decide(weighted, doc.published, candidates)
+        if decision.story_id is None:
+            state = assign.StoryState(store.create_story(), {})
         else:
-            chosen = next(c for c in candidates if c.story_id == story_id)
-            centroid = dict(chosen.centroid)
-            story_ents = set(chosen.entities)
+            state = next(c for c in candidates if c.story_id == decision.story_id)
+        story_id = state.story_id
         article = Article(
             id=0,
             title=doc.title,
@@ -253,17 +268,21 @@ def save_article(store: Store, item: CleanDoc | Prepared, input_name: str) -> In
             content_hash=prep.content_hash,
             story_id=story_id,
             images=doc.images,
+            short=sig.short,
         )
         aid = store.insert_article(
             article=article,
             url_key=prep.url_key,
             input_name=input_name,
-            terms=vec,
-            entities=ents,
+            terms=weighted.vec,
+            entities=sig.names,
             bands=prep.bands,
-            term_set=prep.counts.keys(),
+            term_set=sig.counts.keys(),
         )
-        _refresh_story_index(store, story_id, aid, centroid, vec, story_ents | set(ents))
+        store.set_article_evidence(aid, records.article_record(weighted), sig.short)
+        state = assign.absorb(state, weighted, doc.published)
+        ents = set(store.story_entities(story_id)) | set(sig.names)
+        _refresh_story_index(store, state, aid, ents)
     return Ingested(aid, input_name, doc.title, doc.outlet, story_id, None)
 
 
@@ -271,19 +290,14 @@ EXACT_TITLE_MEMBERS = 24
 
 
 def _refresh_story_index(
-    store: Store,
-    story_id: int,
-    article_id: int,
-    centroid: dict[str, float],
-    vec: dict[str, float],
-    ents: set[str],
+    store: Store, state: assign.StoryState, article_id: int, ents: set[str]
 ) -> None:
-    """Update a story's centroid, index terms and headline after an article joined it.
+    """Update a story's centroid, decision state, index terms and headline after an article joined.
 
     The headline is the member closest to the centroid; for big stories only the current
     headline's article and the newcomer compete, so the cost per article stays flat.
     """
-    new_centroid = cluster.merge_centroid(centroid, vec)
+    story_id, new_centroid = state.story_id, dict(state.centroid)
     if store.story_article_count(story_id) < EXACT_TITLE_MEMBERS:
         members = store.story_member_vectors(story_id)
     else:
@@ -297,8 +311,63 @@ def _refresh_story_index(
         title_article=rep,
         centroid=new_centroid,
         entities=sorted(ents)[:200],
-        index_terms=cluster.query_terms(new_centroid, cluster.INDEX_TERMS),
+        index_terms=assign.index_terms(state),
     )
+    store.set_story_state(story_id, records.state_record(state))
+
+
+# --- mending (admins: /merge, /split, `briefbot merge|split`) ------------------------------------
+
+
+def merge_stories(store: Store, keep: int, other: int) -> None:
+    """Move every article of story ``other`` into ``keep``; ``keep`` is rebuilt, ``other`` emptied."""
+    if keep == other:
+        raise ValueError("a story cannot be merged into itself")
+    stories = [store.story(keep), store.story(other)]
+    for sid, story in zip((keep, other), stories, strict=True):
+        if story is None:
+            raise LookupError(f"there is no story #{sid}")
+    moving = stories[1].article_ids if stories[1] else ()
+    with store.atomic():
+        store.move_articles(moving, keep)
+        store.clear_story(other)
+        _rebuild_story(store, keep)
+
+
+def split_article(store: Store, story_id: int, article_id: int) -> int:
+    """Move one article out of a story into a new story of its own; returns the new story's id."""
+    story = store.story(story_id)
+    if story is None:
+        raise LookupError(f"there is no story #{story_id}")
+    if article_id not in story.article_ids:
+        raise LookupError(f"article {article_id} is not in story #{story_id}")
+    if len(story.article_ids) == 1:
+        raise ValueError(f"article {article_id} is the only article of story #{story_id}")
+    with store.atomic():
+        new_id = store.create_story()
+        store.move_articles([article_id], new_id)
+        _rebuild_story(store, story_id)
+        _rebuild_story(store, new_id)
+    return new_id
+
+
+def _rebuild_story(store: Store, story_id: int) -> None:
+    """Recompute a story's state, title and derived fields from its members (drops its views)."""
+    members = store.story_members(story_id)
+    state = assign.rebuild(
+        story_id, [(records.weighted_from_record(vec, ev), when) for _, _, vec, ev, when, _ in members]
+    )
+    vectors = {aid: vec for aid, _, vec, _, _, _ in members}
+    rep = cluster.representative(vectors, state.centroid)
+    store.update_story(
+        story_id,
+        title=next(title for aid, title, *_ in members if aid == rep),
+        title_article=rep,
+        centroid=dict(state.centroid),
+        entities=sorted({e for *_, ents in members for e in ents})[:200],
+        index_terms=assign.index_terms(state),
+    )
+    store.set_story_state(story_id, records.state_record(state))
 
 
 def prepare_file(path: Path) -> Prepared:

@@ -14,7 +14,14 @@ import httpx
 from bot.config import Settings
 from bot.sources.feeds import EntryBackoff, FeedState, PolledEntry, is_due, poll_feeds
 from bot.sources.fetch import FetchError, FetchLimits, FetchResult, fetch_url, make_client
-from bot.sources.ingest import IngestReport, Prepared, parse_bytes, prepare, save_article
+from bot.sources.ingest import (
+    IngestReport,
+    Prepared,
+    headline_doc,
+    parse_bytes,
+    prepare,
+    save_article,
+)
 from bot.sources.sandbox import shared_sandbox
 from bot.store import Feed, Store
 from summarizer.errors import InputError
@@ -70,11 +77,12 @@ def doc_from_entry(entry: FeedEntry, page: FetchResult | None) -> CleanDoc:
             log.info("page %s: %s; using the feed's own content", entry.url, exc)
     if doc is None:
         body = entry.content_html or entry.summary
-        if not body:
-            raise InputError("the page could not be read and the feed entry has no content")
-        doc = parse_bytes(
-            f"<html><body><article>{body}</article></body></html>".encode(), "html", entry.url
-        )
+        try:
+            doc = parse_bytes(
+                f"<html><body><article>{body}</article></body></html>".encode(), "html", entry.url
+            )
+        except InputError:
+            doc = headline_doc(entry.title, body)  # headline-only: kept as a short article
     return replace(
         doc,
         url=entry.url,

@@ -12,7 +12,7 @@ from summarizer.models import Article, Quote
 
 ARTICLE_COLUMNS = (
     "id, title, text, outlet, author, published, url, content_hash, ingested_at, story_id, "
-    "duplicate_of, images"
+    "duplicate_of, images, short"
 )
 
 
@@ -31,6 +31,7 @@ def article_from_row(row: tuple[Any, ...]) -> Article:
         story_id=row[9],
         duplicate_of=row[10],
         images=tuple(json.loads(row[11] or "[]")),
+        short=bool(row[12]),
     )
 
 

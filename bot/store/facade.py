@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from bot.store.articles import Articles
+from bot.store.assignment import Assignment
 from bot.store.chats import Chats
 from bot.store.db import Connection
 from bot.store.feeds import Feeds
@@ -42,6 +43,7 @@ class Store:
         self.parts_chats = chats = Chats(self.conn)
         self.parts_feeds = feeds = Feeds(self.conn)
         self.parts_search = search = Search(self.conn)
+        self.parts_assignment = assignment = Assignment(self.conn)
         # articles
         self.article = articles.article
         self.articles = articles.articles
@@ -89,6 +91,13 @@ class Store:
         self.save_feed_state = feeds.save_feed_state
         # search
         self.search_stories = search.search_stories
+        # story assignment state and mending (issue 10)
+        self.story_states = assignment.story_states
+        self.set_story_state = assignment.set_story_state
+        self.set_article_evidence = assignment.set_article_evidence
+        self.story_members = assignment.story_members
+        self.move_articles = assignment.move_articles
+        self.clear_story = assignment.clear_story
 
     def close(self) -> None:
         """Close the connection."""

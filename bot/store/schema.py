@@ -180,6 +180,21 @@ def _subscription_since(db: sqlite_utils.Database) -> None:
     )
 
 
+@MIGRATIONS(name="0007_story_assignment")
+def _story_assignment(db: sqlite_utils.Database) -> None:
+    """Issue 10: headline-only articles are flagged ``short``; each article keeps its assignment
+    evidence and each story its decision state (``summarizer.stories.records``), so admins can
+    merge and split stories and have them rebuilt from their members."""
+    _run(
+        db,
+        """
+        ALTER TABLE articles ADD COLUMN short INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE articles ADD COLUMN evidence TEXT NOT NULL DEFAULT '{}';
+        ALTER TABLE stories ADD COLUMN state TEXT NOT NULL DEFAULT '{}'
+        """,
+    )
+
+
 def _import_legacy(db: sqlite_utils.Database) -> None:
     """Record the migrations an old-layout database applied (its own ``_migrations`` table)."""
     if LEGACY_TABLE not in db.table_names():
