@@ -171,15 +171,6 @@ def _list_and_member_indexes(db: sqlite_utils.Database) -> None:
     )
 
 
-@MIGRATIONS(name="0008_subscription_since")
-def _subscription_since(db: sqlite_utils.Database) -> None:
-    """When a subscription's time was last set: a digest due before that is never "missed"."""
-    _run(
-        db,
-        "ALTER TABLE subscriptions ADD COLUMN since TEXT; UPDATE subscriptions SET since = created_at",
-    )
-
-
 @MIGRATIONS(name="0007_story_assignment")
 def _story_assignment(db: sqlite_utils.Database) -> None:
     """Issue 10: headline-only articles are flagged ``short``; each article keeps its assignment
@@ -192,6 +183,15 @@ def _story_assignment(db: sqlite_utils.Database) -> None:
         ALTER TABLE articles ADD COLUMN evidence TEXT NOT NULL DEFAULT '{}';
         ALTER TABLE stories ADD COLUMN state TEXT NOT NULL DEFAULT '{}'
         """,
+    )
+
+
+@MIGRATIONS(name="0008_subscription_since")
+def _subscription_since(db: sqlite_utils.Database) -> None:
+    """When a subscription's time was last set: a digest due before that is never "missed"."""
+    _run(
+        db,
+        "ALTER TABLE subscriptions ADD COLUMN since TEXT; UPDATE subscriptions SET since = created_at",
     )
 
 
