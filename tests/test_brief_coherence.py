@@ -73,6 +73,31 @@ def test_named_earlier_kept_else_named_in_brackets_else_dropped() -> None:
     assert role == ["[Ilse Varnholt] also said the government would not raise its offer."]
 
 
+CHAIN = Article(
+    id=2,
+    title="Ferry talks stall",
+    outlet="Harbor Herald",
+    text=(
+        "Transport Minister Odile Brandt said the crossing would stay shut until spring.\n\n"
+        "She said the repairs would cost more than expected.\n\n"
+        "She also said the crews were ready.\n\n"
+        "The minister appeared to put the blame for the long delay on Mayor Tobias Renk.\n\n"
+        "He added that Renk had never answered her letters."
+    ),
+)
+
+
+def test_names_beside_another_unnamed_subject_are_not_the_referent() -> None:
+    # A chain of plain pronouns still reaches the name two sentences back.
+    assert coherence.referent("She also said the crews were ready.", CHAIN) == "Odile Brandt"
+    # The mayor is named, but as the object of a sentence whose subject is "the minister":
+    # "He" cannot be resolved to him with any confidence.
+    assert coherence.referent("He added that Renk had never answered her letters.", CHAIN) == ""
+    # ... and a sentence naming a person only after its "He" is not thereby resolved.
+    shown = coherence.make_coherent(["He added that Renk had never answered her letters."], [CHAIN])
+    assert shown == [None]
+
+
 def test_rewrite_replaces_only_the_subject_possessive_kept() -> None:
     assert coherence.rewrite("His offer was rejected by the union.", "Tomas Reyl") == (
         "[Tomas Reyl's] offer was rejected by the union."

@@ -223,8 +223,12 @@ def referent(sentence: str, article: Article) -> str:
         for q in extract_quotes(article.text):
             if q.speaker and len(q.speaker.split()) > 1 and fold(q.text)[:40] in key:
                 return q.speaker
-    for mentions in reversed(people[-2:]):
+    for back, mentions in enumerate(reversed(people[-2:]), start=1):
         distinct = {n.split()[-1] for _, n in mentions}
+        if distinct and subject_reference(sentences[at - back]) is not None:
+            # "The minister said ... Trump." then "He added": the names there are not its
+            # subject (another unnamed one is), so they are probably not the one meant.
+            return ""
         if len(distinct) == 1:
             return mentions[0][1]
         if distinct:
@@ -257,8 +261,8 @@ def fix_one(text: str, article: Article, earlier: Sequence[str]) -> str | None:
     name = referent(text, article)
     if not name:
         return None
-    if any(mentions(s, name) for s in earlier) or mentions(text, name):
-        return text
+    if any(mentions(s, name) for s in earlier):
+        return text  # (a name later in the sentence itself is not its subject: "He told Trump")
     return rewrite(text, name)
 
 
