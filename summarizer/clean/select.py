@@ -50,7 +50,12 @@ def select_lines(lines: list[Line], from_html: bool) -> list[bool]:
         ]
     if not any(keep):
         keep = _short_item(lines)
-    if from_html and any(keep):  # trafilatura's choice stands, less near-certain clutter
+    if from_html:  # trafilatura's choice stands, less near-certain clutter
         drops = model.html_drops | ALWAYS_DROPPED
-        return [bool(ln.text) and ln.drop not in drops for ln in lines]
+        found = [bool(ln.text) and ln.drop not in drops for ln in lines]
+        # Refused only when neither the model nor the line shapes see any text of its own.
+        has_text = any(keep) or any(
+            f and bp.word_count(ln.text) >= 4 for f, ln in zip(found, lines, strict=True)
+        )
+        return found if has_text else keep
     return keep
