@@ -40,6 +40,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -345,13 +346,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             + "\n"
         )
         print(f"fitted on FIT (mean pairwise F1 {f1:.3f}): {params}", file=sys.stderr)
-    methods: dict[str, Callable[[Sequence[Item]], dict[int, int]]] = {
-        f"baseline tf-idf (t={base_t:.2f})": lambda o: run_baseline(o, base_t),
-        "legacy": run_legacy,
-        "ours": lambda o: run_ours(o, params, sigs),
-    }
+    # The baseline gets its own threshold for full texts (fitted on SYNTH-FIT), as ours does.
+    base_full = fit_baseline([parts["SYNTH-FIT"]]) if "SYNTH-FIT" in parts else base_t
     rows: list[dict[str, Any]] = []
     for part, part_items in parts.items():
+        t_base = base_full if part.startswith("SYNTH") else base_t
+        methods: dict[str, Callable[[Sequence[Item]], dict[int, int]]] = {
+            f"baseline tf-idf (t={t_base:.2f})": partial(run_baseline, threshold=t_base),
+            "legacy": run_legacy,
+            "ours": partial(run_ours, params=params, sigs=sigs),
+        }
         orders = {"time": part_items}
         if args.shuffled and not part.startswith("SYNTH"):
             orders["shuffled"] = shuffled(part_items)
