@@ -10,6 +10,7 @@ with small word-level edits, so outlets overlap the way real coverage does witho
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -102,20 +103,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sumy", action="store_true")
     args = parser.parse_args(argv)
     clusters = load()
-    print(f"{'articles':>8} {'sentences':>9} {'first (s)':>9} {'median (s)':>10} {'out':>4}")
+    print(f"{'articles':>8} {'sentences':>9} {'first (s)':>9} {'median (s)':>10} "
+          f"{'CPU median (s)':>14} {'out':>4}   load average {os.getloadavg()[0]:.1f}")
     for size in args.sizes:
         articles = synthetic_story(clusters, size, args.sentences, seed=size)
         n_sent = sum(len(extract_candidates(a)) for a in articles)
         times: list[float] = []
+        cpu: list[float] = []  # process CPU time: what the briefing costs on a loaded machine
         brief = None
         for _ in range(max(1, args.repeat)):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             brief = build_briefing(1, "bench", articles)
             times.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
         assert brief is not None
         line = (
             f"{size:>8} {n_sent:>9} {times[0]:>9.3f} {statistics.median(times):>10.3f}"
-            f" {len(brief.sentences):>4}"
+            f" {statistics.median(cpu):>14.3f} {len(brief.sentences):>4}"
         )
         if args.sumy:
             line += f"   sumy LexRank: {time_sumy(articles):.2f} s"

@@ -9,6 +9,7 @@ second. Words come from our offline tokenizer; stems and stop words from sumy (o
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -17,7 +18,7 @@ import numpy as np
 from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
 from sumy.summarizers.lex_rank import LexRankSummarizer
 
-from summarizer.nlp.similarity import containment_matrix, cosine_matrix, stem, stop_words, terms
+from summarizer.nlp.similarity import stem, stop_words, terms
 from summarizer.nlp.text import OfflineTokenizer
 
 
@@ -124,26 +125,34 @@ def lexrank_scores(texts: Sequence[str]) -> np.ndarray:
     return scores / top if top > 0 else np.zeros(len(texts))
 
 
-CONTAIN_THRESHOLD = 0.75  # share of the shorter sentence's terms found in the longer one
-CONTAIN_MIN_TERMS, CONTAIN_MAX_TERMS = 5, 14
-
 
 def lexical_similarity(texts: Sequence[str]) -> np.ndarray:
     """Word-overlap similarity for ranking and redundancy (not for credits): cosine of stemmed
-    TF-IDF vectors, raised when a short sentence's terms are mostly found in another one.
+    TF-IDF vectors (1 + log tf, smoothed idf; as ``nlp.similarity.cosine_matrix``).
 
     Looser than fact identity on purpose: it tells how widely a sentence's content is reported
-    (how central it is) and whether a sentence mostly repeats words already shown.
+    (how central it is) and whether a sentence mostly repeats words already shown. A sparse
+    product (scipy) keeps a 2,000-sentence story to about 0.1 s. (A containment boost for short
+    sentences, as the old grouping had, changed no eval_data summary: left out.)
     """
+    from scipy import sparse
+
     docs = [terms(t) for t in texts]
-    sim = cosine_matrix(docs)
-    sizes = np.array([len(set(d)) for d in docs])
-    short = np.flatnonzero((sizes >= CONTAIN_MIN_TERMS) & (sizes <= CONTAIN_MAX_TERMS))
-    if len(docs) > 1 and len(short):
-        contain = containment_matrix(docs, short.tolist())
-        big_enough = sizes[None, :] >= CONTAIN_MIN_TERMS
-        boost = np.where(big_enough & (contain >= CONTAIN_THRESHOLD), contain * 0.6, 0.0)
-        boost = boost.astype(sim.dtype)
-        sim[short, :] = np.maximum(sim[short, :], boost)
-        sim[:, short] = np.maximum(sim[:, short], boost.T)
+    n = len(docs)
+    counts = [Counter(d) for d in docs]
+    df: Counter[str] = Counter()
+    for c in counts:
+        df.update(c.keys())
+    vocab = {t: j for j, t in enumerate(df)}
+    idf = {t: math.log((1 + n) / (1 + k)) + 1.0 for t, k in df.items()}
+    rows = [i for i, c in enumerate(counts) for _ in c]
+    cols = [vocab[t] for c in counts for t in c]
+    vals = np.array([(1.0 + math.log(k)) * idf[t] for c in counts for t, k in c.items()])
+    weights = sparse.csr_matrix((vals, (rows, cols)), shape=(n, len(vocab)), dtype=np.float32)
+    norms = np.sqrt(np.asarray(weights.multiply(weights).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    unit = sparse.diags(1.0 / norms).astype(np.float32) @ weights
+    sim = np.asarray((unit @ unit.T).todense(), dtype=np.float32)
+    np.fill_diagonal(sim, np.array([1.0 if d else 0.0 for d in docs], dtype=np.float32))
+    np.clip(sim, 0.0, 1.0, out=sim)
     return sim
