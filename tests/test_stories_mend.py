@@ -9,6 +9,7 @@ import asyncio
 import json
 import subprocess
 from pathlib import Path
+from typing import Any
 
 from bot_process import briefbot_command
 from test_stories_events import BLAST, DEBATES
@@ -17,8 +18,10 @@ from bot.chat.commands import Caller, Commands
 from bot.chat.reply import Reply
 from bot.config import Settings
 from bot.sources.ingest import save_article
+from bot.sources.live import doc_from_entry
 from bot.store import Store
 from summarizer.models import CleanDoc
+from summarizer.read.feeds import FeedEntry
 
 ADMIN = Caller(chat_id=1, user_id=1, is_admin=True)
 READER = Caller(chat_id=2, user_id=2, is_admin=False)
@@ -55,15 +58,33 @@ def test_headline_only_item_is_coverage_but_never_briefing_text(tmp_path: Path) 
         assert article is not None and article.short
         assert not any(a.short for a in store.articles([ids[t][0] for _, t, x in BLAST if x]))
         cmds = Commands(store, Settings())
-        sources = _say(cmds, f"/sources {story_id}").data
+        sources: Any = _say(cmds, f"/sources {story_id}").data
         assert isinstance(sources, dict)
         assert short_id in [s["article_id"] for s in sources["sources"]]
-        brief = _say(cmds, f"/brief {story_id}").data
+        brief: Any = _say(cmds, f"/brief {story_id}").data
         assert isinstance(brief, dict)
         assert headline in [f["title"] for f in brief["framings"]]
         assert brief["sentences"], "the full articles still make a briefing"
         for sentence in brief["sentences"]:
             assert short_id not in sentence["article_ids"]
+
+
+def test_a_feed_entry_with_only_a_headline_is_stored_short_in_its_story(tmp_path: Path) -> None:
+    when, title, _ = BLAST[2]
+    doc = doc_from_entry(FeedEntry(url="https://news.example/union", title=title, published=when), None)
+    assert (doc.title, doc.text, doc.published) == (title, "", when)
+    with Store(tmp_path / "f.db") as store:
+        blast = [
+            save_article(store, CleanDoc(t, x, OUTLETS[n], published=w), f"b{n}").story_id
+            for n, (w, t, x) in enumerate(BLAST)
+            if x
+        ]
+        got = save_article(store, doc, doc.url)
+        assert got.duplicate_of is None and got.story_id == blast[0]
+        stored = store.article(got.id)
+        assert stored is not None and stored.short
+        other = doc_from_entry(FeedEntry(url="https://news.example/x", title=DEBATES[0][1]), None)
+        assert save_article(store, other, other.url).duplicate_of is None  # not "the same" text
 
 
 def test_merge_and_split_are_admin_only_and_recompute_views(tmp_path: Path) -> None:
@@ -92,9 +113,9 @@ def test_merge_and_split_are_admin_only_and_recompute_views(tmp_path: Path) -> N
         assert store.cached_briefing(blast) is not None  # views recomputed, not left stale
 
         moved = ids[DEBATES[1][1]][0]
-        split = _say(cmds, f"/split {blast} {moved}")
-        assert isinstance(split.data, dict)
-        new_id = split.data["mended"][1]
+        split: Any = _say(cmds, f"/split {blast} {moved}").data
+        assert isinstance(split, dict)
+        new_id = split["mended"][1]
         new_story = store.story(new_id)
         assert new_story is not None and new_story.article_ids == (moved,)
         rest = store.story(blast)
