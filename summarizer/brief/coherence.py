@@ -16,8 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from summarizer.brief.sentences import paragraph_sentences
 from summarizer.models import Article
-from summarizer.nlp.text import fold, paragraphs, split_sentences, straighten_quotes
+from summarizer.nlp.text import fold, paragraphs, straighten_quotes
 from summarizer.quotes.extract import extract_quotes
 from summarizer.quotes.speakers import (
     NOT_NAME_WORDS,
@@ -154,7 +155,7 @@ def _cataphora(text: str, ref: Reference, found: Sequence[tuple[int, str, str]])
 
 
 def _sentences_of(article: Article) -> list[str]:
-    return [s for p in paragraphs(article.text) for s in split_sentences(p)]
+    return [s for p in paragraphs(article.text) for s in paragraph_sentences(p)]
 
 
 def _known(names: Sequence[tuple[str, str]], name: str) -> tuple[str, str]:

@@ -16,9 +16,9 @@ import numpy as np
 
 from summarizer.brief import coherence
 from summarizer.brief.facts import FactMatrix, params, partial_overlap
-from summarizer.brief.sentences import Candidate
+from summarizer.brief.sentences import Candidate, paragraph_sentences
 from summarizer.models import Article, BriefSentence
-from summarizer.nlp.text import fold, paragraphs, split_sentences, straighten_quotes
+from summarizer.nlp.text import fold, paragraphs, straighten_quotes
 
 MAX_EXCLUSIVES = 3
 _QUOTE_RE = re.compile(r'"([^"]+)"')
@@ -66,7 +66,7 @@ def _other_sentences(
         if a.id == article_id or (key and fold(a.outlet) == key):
             continue
         for p in paragraphs(f"{a.title}\n\n{a.text}"):
-            out.extend(s for s in split_sentences(p) if fold(s) not in seen)
+            out.extend(s for s in paragraph_sentences(p) if fold(s) not in seen)
     return out
 
 

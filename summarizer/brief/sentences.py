@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from summarizer.models import Article
 from summarizer.nlp.text import fold, paragraphs, split_sentences, words
@@ -226,12 +227,19 @@ def join_open_quotes(sentences: Sequence[str], limit: int = 4) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=20_000)
+def paragraph_sentences(paragraph: str) -> tuple[str, ...]:
+    """The paragraph's sentences (Punkt), cached: candidates, credits and coherence all split
+    the same articles, and Punkt is the slowest step of a briefing."""
+    return tuple(split_sentences(paragraph))
+
+
 def extract_candidates(article: Article) -> list[Candidate]:
     """The article's kept sentences, in order (the headline and repeated lines are dropped)."""
     title_key = fold(article.title)
     raw: list[tuple[int, str]] = []
     for p_no, para in enumerate(paragraphs(article.text)):
-        raw.extend((p_no, sent) for sent in join_open_quotes(split_sentences(para)))
+        raw.extend((p_no, sent) for sent in join_open_quotes(paragraph_sentences(para)))
     keys = [fold(s) for _, s in raw]
     counts = Counter(keys)
     kept: list[tuple[int, str, str]] = []
