@@ -31,11 +31,18 @@ ALWAYS_DROPPED = frozenset({"title", "source", "link", "symbols"})
 
 
 def _short_item(lines: list[Line]) -> list[bool]:
-    """The fallback for a page the model finds no body in: unlabelled prose lines."""
+    """The fallback for a page the model finds no body in: unlabelled sentences and long lines."""
     return [
-        not ln.drop and bp.word_count(ln.text) >= 4 and bp.ends_like_sentence(ln.text)
+        not ln.drop
+        and bp.word_count(ln.text) >= 4
+        and (bp.ends_like_sentence(ln.text) or bp.word_count(ln.text) >= 8)
         for ln in lines
     ]
+
+
+def _has_words(text: str) -> bool:
+    """Four words, or 30 characters of a script written without spaces (Chinese, Japanese)."""
+    return bp.word_count(text) >= 4 or (len(text) >= 30 and " " not in text)
 
 
 def select_lines(lines: list[Line], from_html: bool) -> list[bool]:
@@ -55,7 +62,7 @@ def select_lines(lines: list[Line], from_html: bool) -> list[bool]:
         found = [bool(ln.text) and ln.drop not in drops for ln in lines]
         # Refused only when neither the model nor the line shapes see any text of its own.
         has_text = any(keep) or any(
-            f and bp.word_count(ln.text) >= 4 for f, ln in zip(found, lines, strict=True)
+            f and _has_words(ln.text) for f, ln in zip(found, lines, strict=True)
         )
         return found if has_text else keep
     return keep

@@ -129,7 +129,7 @@ def _json_ld(page: str) -> dict[str, Any]:
 
 
 def extract_html(page: str, url: str = "") -> HtmlPage:
-    """Main text (paragraphs one per line, images as markdown) and metadata of an HTML page.
+    """Main text (paragraphs one per line, as trafilatura extracts it) and metadata of an HTML page.
 
     Raises :class:`InputError` when the page has no article text.
     """
@@ -145,7 +145,7 @@ def extract_html(page: str, url: str = "") -> HtmlPage:
             url=url or None,
             include_comments=False,
             include_tables=True,
-            include_images=True,
+            include_images=False,
             with_metadata=True,
             as_dict=False,
         )
