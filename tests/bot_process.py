@@ -46,8 +46,12 @@ class BotProcess:
         )
         return self
 
-    def stop(self, timeout: float = 15.0) -> int:
-        """SIGTERM and wait; returns the exit code (kills after the timeout)."""
+    def stop(self, timeout: float = 30.0) -> int:
+        """SIGTERM and wait; returns the exit code (kills after the timeout).
+
+        The bot finishes a running job (a briefing being computed) before it exits, which on a
+        busy machine can take several seconds; the timeout only bounds a hung process.
+        """
         assert self.proc is not None
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
