@@ -22,7 +22,7 @@ from summarizer.nlp.similarity import stem, stop_words, terms
 from summarizer.nlp.text import OfflineTokenizer
 
 
-class FastLexRankSummarizer(LexRankSummarizer):
+class FastLexRankSummarizer(LexRankSummarizer):  # type: ignore[misc]  # sumy is untyped
     """sumy's LexRank with numpy in the O(n^2) places; ``rate`` gives every sentence's score."""
 
     epsilon = 1e-4
