@@ -128,3 +128,10 @@ def test_html_keeps_every_paragraph_trafilatura_found() -> None:
     for para in PARAS:
         assert para in doc.text
     assert "All rights reserved" not in doc.text
+
+
+def test_page_in_a_script_without_spaces_is_not_refused() -> None:
+    text = "河川管理局は木曜日に新しい洪水防止堰を開通させた。" * 3
+    page = f"<html><body><article><h1>新しい堰</h1><p>{text}</p></article></body></html>"
+    doc = clean_document(page, "html")
+    assert text in doc.text.replace("\n", "")
