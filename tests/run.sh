@@ -39,8 +39,13 @@ echo "== environment ready in ${SECONDS}s"
 echo "== ruff"; "$VENV/bin/ruff" check bot summarizer tests bench
 echo "== mypy"; "$VENV/bin/mypy"
 echo "== pytest"
+# Two workers (pytest-xdist) on the 2-core machines this runs on: tests use free ports and their
+# own temp dirs; measured 1.6x faster with the same results. BRIEFBOT_TEST_WORKERS=0: one process.
+WORKERS="${BRIEFBOT_TEST_WORKERS:-2}"
+PARALLEL=()
+if [ "$WORKERS" != 0 ]; then PARALLEL=(-n "$WORKERS"); fi
 set +e
-"$VENV/bin/python" -m pytest "$@"
+"$VENV/bin/python" -m pytest "${PARALLEL[@]}" "$@"
 rc=$?
 set -e
 echo "== done in ${SECONDS}s"
