@@ -108,6 +108,14 @@ PAGES = (
 )
 
 
+def news_time() -> datetime:
+    """The latest Thursday 22:00 UTC before now: the pages' words ("on Wednesday", "on Thursday",
+    "yesterday") then name the days they mean, whatever day or hour the suite runs."""
+    now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    base = now.replace(hour=22) - timedelta(days=(now.weekday() - 3) % 7)
+    return base if base <= now else base - timedelta(days=7)
+
+
 def page_html(page: Page, published: datetime) -> bytes:
     paras = "\n".join(f"      <p>{p}</p>" for p in page.paragraphs)
     return f"""<!DOCTYPE html>
@@ -162,7 +170,7 @@ def rss(server: FeedServer, pages: tuple[Page, ...], now: datetime) -> bytes:
 
 @pytest.fixture
 def server() -> Iterator[FeedServer]:
-    now = datetime.now(UTC).replace(microsecond=0)
+    now = news_time()
     with FeedServer() as srv:
         for i, p in enumerate(PAGES):
             srv.add(f"/news/{p.slug}.html", Route(body=page_html(p, now - timedelta(hours=3 - i))))
@@ -265,7 +273,7 @@ def test_poll_ingests_a_feed_once_then_uses_conditional_get(
     server.add(
         "/feed.xml",
         Route(
-            body=rss(server, PAGES, datetime.now(UTC)),
+            body=rss(server, PAGES, news_time()),
             content_type="application/rss+xml",
             etag='"feed-v2"',
         ),
@@ -359,7 +367,7 @@ def story_db(tmp_path: Path, server: FeedServer) -> tuple[Path, int]:
     folder.mkdir()
     with Store(db) as store:
         report = ingest_paths(store, [str(SAMPLES)])
-        now = datetime.now(UTC)
+        now = news_time() - timedelta(hours=3)
         for p in PAGES[:2]:
             (folder / f"{p.slug}.html").write_bytes(page_html(p, now))
         quarry = ingest_paths(store, [str(folder)])
