@@ -54,31 +54,11 @@ def configure_logging(level: str) -> None:
 
 
 def open_store(db_path: str) -> Store:
-    """The store, imported here so that commands which need no database start fast."""
-    _import_sqlite_utils_without_numpy()
+    """The store, imported here so that commands which need no database start fast (bot.store
+    imports sqlite-utils with numpy hidden: see bot/store/db.py)."""
     from bot.store import Store
 
     return Store(db_path)
-
-
-def _import_sqlite_utils_without_numpy() -> None:
-    """Import sqlite-utils with numpy and pandas hidden, unless something already loaded them.
-
-    sqlite-utils imports both at import time (when installed) only to map their scalar types to
-    column types for tables it creates from Python values; the store creates its tables with SQL
-    and binds plain Python values, so that mapping is never used, and numpy alone costs more
-    start-up time than the whole `briefbot stories` command.
-    """
-    if "sqlite_utils" in sys.modules:
-        return
-    hidden = [name for name in ("numpy", "pandas") if name not in sys.modules]
-    for name in hidden:
-        sys.modules[name] = None  # type: ignore[assignment]  # makes `import name` fail
-    try:
-        import sqlite_utils  # noqa: F401
-    finally:
-        for name in hidden:
-            del sys.modules[name]
 
 
 def _print(data: object, as_json: bool, human: str) -> None:

@@ -5,7 +5,7 @@ concept (``data/paraphrase.json``: "in a single day" = "in 24 hours", "brink" = 
 = Russia), the rest are Snowball stems. Reporting verbs ("said", "told", "claimed") weigh
 nothing, so a quote and its paraphrase compare on what was said. A concept's weight is its
 rarity in English (``wordfreq`` Zipf prior) times its rarity in the story (sentence IDF), so
-"Ryabkov", "NATO" and "2022" count and "people" barely does.
+a surname, "NATO" and "2031" count and "people" barely does.
 
 ``same`` (Dice of shared weight) groups sentences into facts; ``carry`` (shared weight over the
 smaller side) says one sentence states at least part of another (credits, "only X", repeats).
@@ -59,7 +59,7 @@ class Params:
     prior_floor: float = 0.15  # weight of the commonest words (Zipf ~7) relative to rare ones
     idf_mix: float = 0.5  # how much the story's sentence IDF scales a concept's weight
     name_weight: float = 0.35  # words of a person's name or title count this much (the actor
-    # is compared separately; "Deputy Foreign Minister Sergei Ryabkov said" is mostly attribution)
+    # is compared separately; "Deputy Harbour Commissioner Ilse Varga said" is mostly attribution)
 
 
 _OVERRIDE: list[Params] = []
