@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.chat.views import refresh_dirty
@@ -78,3 +79,10 @@ def write_lighthouse(folder: Path, n: int) -> list[Path]:
         p.write_text(text, encoding="utf-8")
         paths.append(p)
     return paths
+
+
+def within_one_day(start: datetime, step: timedelta, n: int) -> list[datetime]:
+    """``n`` publication times from ``start`` every ``step``, kept on ``start``'s UTC day, so that
+    articles which say "on Monday" all read the same day even when the suite runs near midnight."""
+    day_end = start.replace(hour=23, minute=59, second=59, microsecond=0)
+    return [min(start + i * step, day_end) for i in range(n)]

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from bot_process import TOKEN, BotProcess
-from corpus import build_db
+from corpus import build_db, within_one_day
 from fake_telegram import FakeTelegram, default_menu_set
 
 from bot.store import Store
@@ -77,8 +77,9 @@ def write_fresh_articles(folder: Path, now: datetime) -> list[Path]:
     """Three outlets' articles about one invented event, dated ``now``."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
-    for i, (slug, (outlet, title, paragraphs)) in enumerate(FRESH.items()):
-        date = (now - timedelta(minutes=30 - 5 * i)).isoformat(timespec="seconds")
+    times = within_one_day(now - timedelta(minutes=30), timedelta(minutes=5), len(FRESH))
+    for (slug, (outlet, title, paragraphs)), when in zip(FRESH.items(), times, strict=True):
+        date = when.isoformat(timespec="seconds")
         body = "\n\n".join(paragraphs)
         text = (
             f'---\ntitle: "{title}"\ndate: "{date}"\nauthor: "Staff"\n'

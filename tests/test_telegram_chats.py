@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from bot_process import TOKEN, BotProcess
+from corpus import within_one_day
 from fake_telegram import BOT_USERNAME, FakeTelegram, default_menu_set
 from feed_server import FeedServer, Route
 
@@ -62,8 +63,8 @@ def server() -> Iterator[FeedServer]:
     now = datetime.now(UTC).replace(microsecond=0)
     with FeedServer() as srv:
         items = []
-        for i, (outlet, title, body) in enumerate(ARTICLES):
-            when = now - timedelta(hours=3 - i)
+        times = within_one_day(now - timedelta(hours=3), timedelta(hours=1), len(ARTICLES))
+        for i, ((outlet, title, body), when) in enumerate(zip(ARTICLES, times, strict=True)):
             srv.add(f"/a{i}.html", Route(body=page(outlet, title, body, when)))
             items.append(
                 f"<item><title>{title}</title><link>{srv.url(f'/a{i}.html')}</link>"
