@@ -1,0 +1,72 @@
+"""`briefbot` entry point: parse, load settings, start the reading sandbox, dispatch."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from bot.cli import base, maintain, reading
+from bot.cli.parser import build_parser
+from bot.config import ConfigError, Settings
+
+if TYPE_CHECKING:
+    from bot.store import Store
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `briefbot` command."""
+    args = build_parser().parse_args(argv)
+    try:
+        settings = base.load_settings()
+    except ConfigError as exc:
+        return base.fail(f"configuration: {exc}")
+    base.configure_logging(settings.log_level)
+    db_path = args.db or settings.db_path
+    if args.cmd in ("run", "chat", "start", "poll") or (
+        args.cmd == "ingest" and any(i.startswith(("http://", "https://")) for i in args.inputs)
+    ):
+        from bot.sources.sandbox import shared_sandbox
+
+        shared_sandbox().start()  # fork the document readers while this process has one thread
+    if args.cmd == "run":
+        from bot.telegram.app import run_bot
+
+        return run_bot(settings, db_path, webhook=args.webhook, listen=args.listen, port=args.port)
+    if args.cmd == "chat":
+        from bot.chat.console import run_console
+
+        return run_console(settings, db_path)
+    if args.cmd == "start":
+        return maintain.start(settings, db_path)
+    if args.cmd == "summarize":
+        return reading.summarize(args, settings)
+    try:
+        store = base.open_store(db_path)
+    except Exception as exc:
+        return base.fail(f"cannot open database {db_path}: {exc}")
+    with store:
+        return dispatch(args, settings, store)
+
+
+def dispatch(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    """Run a command that works on the open store."""
+    if args.cmd == "ingest":
+        return maintain.ingest(args, settings, store)
+    if args.cmd == "stories":
+        return reading.stories(args, store)
+    if args.cmd in ("brief", "quotes", "sources"):
+        import asyncio  # not at the top: `briefbot stories` does not need it
+
+        return asyncio.run(reading.story_command(args, settings, store))
+    if args.cmd == "article":
+        return reading.article(args, store)
+    if args.cmd == "poll":
+        return maintain.poll(args, settings, store)
+    if args.cmd == "digest":
+        import asyncio
+
+        return asyncio.run(maintain.digest_preview(args, settings, store))
+    if args.cmd in ("merge", "split"):
+        return maintain.mend(args, settings, store)
+    return base.fail(f"unknown command {args.cmd}")
