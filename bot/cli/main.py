@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from bot.cli import base, maintain, reading
+from bot.cli import base, features, maintain, reading
 from bot.cli.parser import build_parser
 from bot.config import ConfigError, Settings
 
@@ -67,6 +67,8 @@ def dispatch(args: argparse.Namespace, settings: Settings, store: Store) -> int:
         import asyncio
 
         return asyncio.run(maintain.digest_preview(args, settings, store))
+    if args.cmd == "feeds":
+        return features.feeds(args, store)
     if args.cmd in ("merge", "split"):
         return maintain.mend(args, settings, store)
     return base.fail(f"unknown command {args.cmd}")

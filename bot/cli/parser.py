@@ -65,6 +65,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--json", action="store_true")
 
+    s = sub.add_parser("feeds", help="import or export the polled feeds as OPML")
+    feeds = s.add_subparsers(dest="feeds_cmd", required=True, metavar="ACTION")
+    f = feeds.add_parser("import", help="add every feed of an OPML file (all or nothing)")
+    f.add_argument("file", metavar="FILE.opml")
+    f.add_argument("--json", action="store_true")
+    feeds.add_parser("export", help="the polled feeds as OPML 2.0 on stdout")
+
     s = sub.add_parser("merge", help="merge story B into story A (mend the grouping)")
     s.add_argument("story_a", type=int, metavar="A")
     s.add_argument("story_b", type=int, metavar="B")
