@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.chat.render import to_plain
 from bot.cli.base import emit, fail
+from bot.config import Settings
 
 if TYPE_CHECKING:
     from bot.store import Store
@@ -30,4 +33,32 @@ def feeds(args: argparse.Namespace, store: Store) -> int:
     except OpmlError as exc:
         return fail(f"{args.file}: {exc}; no feed added")
     emit(done.as_dict(), args.json, done.summary())
+    return 0
+
+
+def parse_time(value: str) -> datetime | None:
+    """An ISO time (no zone = UTC), or None if it is not one."""
+    try:
+        t = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return t if t.tzinfo else t.replace(tzinfo=UTC)
+
+
+def brief_since(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    """`briefbot brief STORY --since ISO_TIME`: the facts first reported after that time."""
+    from bot.updates import load_update, update_reply
+    from summarizer.brief.since import after
+
+    since = parse_time(args.since)
+    if since is None:
+        return fail(f"--since: not an ISO time: {args.since!r}")
+    words = settings.brief_words if args.words is None else args.words
+    if not 10 <= words <= 2000:
+        return fail("--words must be between 10 and 2000")
+    update = load_update(store, args.story_id, after(since), words)
+    if update is None:
+        return fail(f"no story {args.story_id}")
+    reply = update_reply(update, f"New since {since.isoformat(timespec='minutes')}", since)
+    emit(reply.data, args.json, to_plain(reply))
     return 0

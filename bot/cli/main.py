@@ -55,6 +55,8 @@ def dispatch(args: argparse.Namespace, settings: Settings, store: Store) -> int:
         return maintain.ingest(args, settings, store)
     if args.cmd == "stories":
         return reading.stories(args, store)
+    if args.cmd == "brief" and args.since is not None:
+        return features.brief_since(args, settings, store)
     if args.cmd in ("brief", "quotes", "sources"):
         import asyncio  # not at the top: `briefbot stories` does not need it
 

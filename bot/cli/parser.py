@@ -31,6 +31,11 @@ def build_parser() -> argparse.ArgumentParser:
             s.add_argument(
                 "--words", type=int, default=None, help="about how many words (default 120)"
             )
+            s.add_argument(
+                "--since",
+                metavar="ISO_TIME",
+                help="only facts first reported after this time (no zone = UTC)",
+            )
 
     s = sub.add_parser("summarize", help="one briefing over exactly these inputs (nothing stored)")
     s.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders or URLs")
