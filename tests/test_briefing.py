@@ -306,3 +306,34 @@ def test_huge_story_is_bounded_and_still_briefed() -> None:
     assert len(cands) <= b.MAX_CANDIDATES and {c.article_id for c in cands} == set(range(1, 301))
     result = b.build_briefing(1, "Dam", arts, words=80)
     assert result.sentences
+
+
+def test_big_story_caps_before_splitting_and_keeps_the_same_leads() -> None:
+    from summarizer.brief import briefing as b
+
+    arts = [
+        Article(
+            id=i,
+            title=f"Ferry timetable change {i}",
+            outlet=f"Outlet {i}",
+            text="\n\n".join(
+                [f"The pull quote line repeated here by the desk {i} today."]
+                + [
+                    f"Harbour staff counted {k * 7 + i} delayed crossings on the Vell ferry route "
+                    f"during week {k} of the trial. Passengers waited {k + 3} minutes on average."
+                    for k in range(10)
+                ]
+                + [f"The pull quote line repeated here by the desk {i} today."]
+            ),
+        )
+        for i in range(1, 301)
+    ]
+    full = b._cap(b.extract_all(arts), len(arts))
+    capped = b.extract_all(arts, cap=True)
+    assert [(c.article_id, c.text, c.index) for c in capped] == [
+        (c.article_id, c.text, c.index) for c in full
+    ]
+    assert all(0 <= c.rel_pos < 1 for c in capped)
+    assert not any("pull quote" in c.text for c in capped)  # repeated later: still dropped
+    small = arts[:3]
+    assert b.extract_all(small, cap=True) == b.extract_all(small)

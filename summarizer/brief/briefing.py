@@ -23,6 +23,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 import numpy as np
 
@@ -30,7 +31,8 @@ from summarizer.brief import coherence
 from summarizer.brief.credits import carriers, exclusives, wording_outlet
 from summarizer.brief.facts import FactMatrix, concepts, fact_matrix, params
 from summarizer.brief.ranking import lexical_similarity, lexrank_scores
-from summarizer.brief.sentences import Candidate
+from summarizer.brief.sentences import MAX_CANDIDATES as MAX_CANDIDATES  # re-exported
+from summarizer.brief.sentences import MIN_PER_ARTICLE, Candidate
 from summarizer.brief.sentences import extract_all as extract_all  # re-exported for tests
 from summarizer.models import Article, Briefing, BriefSentence, Framing
 from summarizer.nlp.similarity import group_near_duplicates
@@ -42,8 +44,6 @@ REACH = 0.35  # lexical similarity at which another source's sentence counts tow
 LEXICAL_REPEAT = 0.25  # a wording this similar to a chosen group's sentences mostly repeats it
 LEDE_SENTENCES = 3  # an article's first sentences: where it puts its central facts
 MAX_RANKED = 800  # LexRank runs on at most this many group wordings (best priors first)
-MAX_CANDIDATES = 2500  # bound on sentences compared pairwise (the similarity matrix is dense)
-MIN_PER_ARTICLE = 4
 
 
 @dataclass
@@ -63,8 +63,13 @@ class _Group:
     lede_reach: int = 0  # the same among their first sentences
 
 
+@lru_cache(maxsize=4096)
+def _outlet_key(outlet: str) -> str:
+    return fold(outlet) if outlet.strip() else ""
+
+
 def _source_key(c: Candidate) -> str:
-    return fold(c.outlet) if c.outlet.strip() else f"#{c.article_id}"
+    return _outlet_key(c.outlet) or f"#{c.article_id}"
 
 
 def _article_order(articles: Sequence[Article]) -> list[Article]:
@@ -173,23 +178,17 @@ def _score(groups: list[_Group], cands: Sequence[Candidate], n_sources: int) -> 
         g.score = cands[g.rep].quality * (prior + W_LEDE * lede)
 
 
-def _related(fm: FactMatrix, sim: np.ndarray) -> np.ndarray:
-    """How much two sentences share a fact: same fact, or one states part of the other."""
-    related: np.ndarray = np.maximum(sim, np.maximum(fm.carry, fm.carry.T))
-    return related
-
-
 def _select(
     groups: list[_Group],
     cands: Sequence[Candidate],
-    related: np.ndarray,
+    fm: FactMatrix,
     lexical: np.ndarray,
     budget: int,
     banned: set[int],
 ) -> list[_Group]:
     """MMR: repeatedly take the best score minus redundancy (lexical similarity to the chosen
     groups' sentences) that still fits the budget; a group that shares a fact with a chosen one
-    (``related`` >= the repeat threshold) or mostly repeats its words is never taken."""
+    (``fm.related`` >= the repeat threshold) or mostly repeats its words is never taken."""
     order = [
         k
         for k in sorted(range(len(groups)), key=lambda k: (-groups[k].score, groups[k].rep))
@@ -220,7 +219,7 @@ def _select(
                 break
             continue
         chosen.append(group)
-        redundancy = np.maximum(redundancy, related[reps, group.rep])
+        redundancy = np.maximum(redundancy, fm.related(group.rep)[reps])
         overlap = np.maximum(overlap, lexical[np.ix_(reps, np.asarray(group.members))].max(axis=1))
         used += n
         if used >= budget:
@@ -261,11 +260,8 @@ def _framings(articles: Sequence[Article]) -> tuple[Framing, ...]:
 
 
 def _cap(cands: list[Candidate], n_articles: int) -> list[Candidate]:
-    """Bound the work on very large stories: keep each article's leading sentences.
-
-    News puts its facts first, so a huge story keeps every article's first sentences (at least
-    MIN_PER_ARTICLE each) instead of a quadratic matrix over tens of thousands of sentences.
-    """
+    """Each article's leading sentences when a story has more than MAX_CANDIDATES (the rule
+    ``extract_all(..., cap=True)`` applies before splitting)."""
     if len(cands) <= MAX_CANDIDATES or n_articles == 0:
         return cands
     per_article = max(MIN_PER_ARTICLE, MAX_CANDIDATES // n_articles)
@@ -280,7 +276,7 @@ def build_briefing(
     """
     ordered = _article_order(articles)
     framings = _framings(ordered)
-    cands = _cap(extract_all([a for a in ordered if not a.short]), len(ordered))
+    cands = extract_all([a for a in ordered if not a.short], cap=True)
     if not cands:
         return Briefing(story_id=story_id, title=title, sentences=(), framings=framings)
     sim, fm, docs = _similarity(cands)
@@ -289,12 +285,11 @@ def build_briefing(
     lexical = lexical_similarity([c.text for c in cands])
     _attach_reach(groups, cands, lexical)
     _score(groups, cands, n_sources)
-    related = _related(fm, sim)
     by_id = {a.id: a for a in ordered}
     banned: set[int] = set()
     chosen: list[_Group] = []
     for _ in range(4):  # a dropped dangling sentence frees budget for the next best fact
-        chosen = _select(groups, cands, related, lexical, max(1, words), banned)
+        chosen = _select(groups, cands, fm, lexical, max(1, words), banned)
         dropped = _coherent(chosen, cands, by_id)
         if not dropped:
             break
@@ -308,7 +303,7 @@ def build_briefing(
     )
     used = [i for g in chosen for i in g.carrier_ids]
     extra = exclusives(
-        groups, cands, related, used, ordered, n_sources, [s.text for s in sentences]
+        groups, cands, fm, used, ordered, n_sources, [s.text for s in sentences]
     )
     return Briefing(
         story_id=story_id,
@@ -321,7 +316,7 @@ def build_briefing(
 
 def fact_groups(articles: Sequence[Article]) -> list[tuple[str, int]]:
     """Every candidate sentence with the number of its fact group (for evaluation)."""
-    cands = _cap(extract_all(_article_order(articles)), len(articles))
+    cands = extract_all(_article_order(articles), cap=True)
     if not cands:
         return []
     sim, fm, docs = _similarity(cands)

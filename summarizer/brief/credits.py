@@ -39,14 +39,16 @@ def carriers(fm: FactMatrix, reps: np.ndarray, members: Sequence[set[int]]) -> l
     if len(reps) == 0:
         return []
     limit = params().carry
-    both = np.maximum(fm.carry[:, reps], fm.carry[reps, :].T)  # (sentences, groups)
-    out: list[set[int]] = []
-    for k in range(len(members)):
-        # Group members count only when they carry the wording's fact too: a loose group
-        # never credits an outlet with a fact its sentence does not state.
-        found = set(np.flatnonzero(both[:, k] >= limit).tolist())
-        out.append(found | {int(reps[k])})
-    return out
+    # (groups, sentences): either carries (part of) the other's fact. Group members count only
+    # when they carry the wording's fact too: a loose group never credits an outlet with a
+    # fact its sentence does not state.
+    both = np.maximum(fm.carry[reps], fm.carry[:, reps].T) >= limit
+    ks, idx = np.nonzero(both)
+    bounds = np.searchsorted(ks, np.arange(len(reps) + 1))
+    found = idx.tolist()
+    return [
+        set(found[bounds[k] : bounds[k + 1]]) | {int(reps[k])} for k in range(len(members))
+    ]
 
 
 def wording_outlet(cand: Candidate) -> str:
@@ -55,25 +57,36 @@ def wording_outlet(cand: Candidate) -> str:
     return cand.outlet.strip() if any(len(q.split()) >= 3 for q in quoted) else ""
 
 
+def _sentences_by_article(articles: Sequence[Article]) -> dict[int, list[str]]:
+    """Every sentence of every article, headline included."""
+    return {
+        a.id: [s for p in paragraphs(f"{a.title}\n\n{a.text}") for s in paragraph_sentences(p)]
+        for a in articles
+    }
+
+
 def _other_sentences(
-    articles: Sequence[Article], outlet: str, article_id: int, seen: set[str]
+    articles: Sequence[Article],
+    outlet: str,
+    article_id: int,
+    seen: set[str],
+    by_article: dict[int, list[str]],
 ) -> list[str]:
     """Every sentence (headline included) of every article from another source that is not a
-    candidate already compared (``seen``: folded candidate texts)."""
+    candidate already compared (``seen``: candidate texts)."""
     key = fold(outlet)
     out: list[str] = []
     for a in articles:
         if a.id == article_id or (key and fold(a.outlet) == key):
             continue
-        for p in paragraphs(f"{a.title}\n\n{a.text}"):
-            out.extend(s for s in paragraph_sentences(p) if fold(s) not in seen)
+        out.extend(s for s in by_article[a.id] if s not in seen)
     return out
 
 
 def exclusives(
     groups: Sequence[GroupLike],
     cands: Sequence[Candidate],
-    related: np.ndarray,
+    fm: FactMatrix,
     used: Sequence[int],
     articles: Sequence[Article],
     n_sources: int,
@@ -85,7 +98,8 @@ def exclusives(
     limit = params().only
     taken: list[int] = list(used)
     out: list[BriefSentence] = []
-    seen = {fold(c.text) for c in cands}
+    seen = {c.text for c in cands}
+    by_article: dict[int, list[str]] | None = None  # split on first need
     for g in sorted(groups, key=lambda g: (-g.score, g.rep)):
         if len(out) >= MAX_EXCLUSIVES:
             break
@@ -94,12 +108,15 @@ def exclusives(
         c = cands[g.rep]
         if c.quality < 0.85 or c.n_words < 8 or g.rep in taken:
             continue
-        if taken and float(related[g.rep, taken].max()) >= limit:
+        related = fm.related(g.rep)
+        if taken and float(related[taken].max()) >= limit:
             continue  # the briefing (or an earlier exclusive) already says it
         others = [k for k in range(len(cands)) if cands[k].article_id not in g.article_ids]
-        if others and float(related[g.rep, others].max()) >= limit:
+        if others and float(related[others].max()) >= limit:
             continue
-        rest = _other_sentences(articles, c.outlet, c.article_id, seen)
+        if by_article is None:
+            by_article = _sentences_by_article(articles)
+        rest = _other_sentences(articles, c.outlet, c.article_id, seen, by_article)
         if partial_overlap(c.text, rest) >= limit:
             continue
         text = c.text

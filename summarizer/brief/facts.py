@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 import numpy as np
 
@@ -29,6 +30,8 @@ from summarizer.nlp.similarity import stem, stop_words
 from summarizer.nlp.text import straighten_quotes
 
 _TOKEN_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|[A-Za-z0-9]+(?:[.'\u2019-][A-Za-z0-9]+)*\.?")
+_ACRONYM_RE = re.compile(r"(?:[A-Z]\.){2,}")
+_US = frozenset(("US", "U.S.", "U.S"))
 _NUMBER_WORDS = {
     "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
     "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "dozen": "12",
@@ -76,6 +79,7 @@ def use_params(p: Params | None) -> None:
     if p is not None:
         _OVERRIDE.append(p)
     concepts.cache_clear()
+    _weights.cache_clear()
     _prior.cache_clear()
 
 
@@ -126,11 +130,10 @@ def _prior(word: str) -> float:
 def _tokens(text: str) -> list[tuple[str, str]]:
     """(lower-case token, original) pairs; "U.S."/"US" become "u.s"."""
     out: list[tuple[str, str]] = []
-    for m in _TOKEN_RE.finditer(straighten_quotes(text).replace("\u2019", "'")):
-        orig = m.group(0).rstrip(".") if not re.fullmatch(r"(?:[A-Z]\.){2,}", m.group(0)) else m.group(0)
-        low = orig.lower().removesuffix("'s")
-        if orig in ("US", "U.S.", "U.S"):
-            low = "u.s"
+    for orig in _TOKEN_RE.findall(straighten_quotes(text).replace("\u2019", "'")):
+        if orig[-1] == "." and not _ACRONYM_RE.fullmatch(orig):
+            orig = orig.rstrip(".")
+        low = "u.s" if orig in _US else orig.lower().removesuffix("'s")
         out.append((low.rstrip("."), orig))
     return out
 
@@ -154,14 +157,11 @@ def concepts(text: str) -> tuple[tuple[str, float], ...]:
     out: dict[str, float] = {}
     i = 0
     while i < len(low):
-        hit = next(
-            (
-                (n, c)
-                for ws, c in phrases.get(low[i], ())
-                if low[i : i + (n := len(ws))] == ws
-            ),
-            None,
-        )
+        hit = None
+        for ws, c in phrases.get(low[i], ()):
+            if low[i : i + len(ws)] == ws:
+                hit = (len(ws), c)
+                break
         if hit is not None:
             n, concept = hit
             for part in concept.split():
@@ -211,6 +211,12 @@ class FactMatrix:
 
     same: np.ndarray
     carry: np.ndarray  # carry[i, j]: share of sentence i's weight that sentence j states
+
+    def related(self, i: int) -> np.ndarray:
+        """How much sentence ``i`` shares a fact with each sentence: the same fact, or one
+        states part of the other (row ``i`` of max(same, carry, carry.T), built on demand)."""
+        row: np.ndarray = np.maximum(self.same[i], np.maximum(self.carry[i], self.carry[:, i]))
+        return row
 
 
 _CLAUSE_RE = re.compile(
@@ -270,28 +276,39 @@ def fact_matrix(texts: Sequence[str]) -> FactMatrix:
     return FactMatrix(same, carry)
 
 
-def _penalties(texts: Sequence[str], numeric: object, n: int) -> np.ndarray:
-    """Multipliers of every (text, first-n text) pair: numbers, actors, negation disagree."""
-    from scipy import sparse
+def _penalties(texts: Sequence[str], numeric: Any, n: int) -> np.ndarray:
+    """Multipliers of every (text, first-n text) pair: numbers, actors, negation disagree.
 
+    Only the rows and columns concerned are touched (most sentences give no number and name
+    no actor), with integer actor codes instead of string comparisons."""
     p = params()
-    num = sparse.csr_matrix(numeric)
     factor = np.ones((len(texts), n), dtype=np.float32)
-    has = np.asarray(num.sum(axis=1)).ravel() > 0
-    agree = np.asarray((num @ num[:n].T).todense()) > 0
-    factor[has[:, None] & has[None, :n] & ~agree] *= p.number_penalty
-    actors = np.array([actor(t) for t in texts])
-    named = actors != ""
-    differ = named[:, None] & named[None, :n] & (actors[:, None] != actors[None, :n])
-    factor[differ] *= p.actor_penalty
+    has = np.diff(numeric.indptr) > 0
+    rows, cols = np.flatnonzero(has), np.flatnonzero(has[:n])
+    if len(rows) and len(cols):
+        agree = (numeric[rows] @ numeric[cols].T).toarray() > 0
+        factor[np.ix_(rows, cols)] = np.where(agree, np.float32(1.0), np.float32(p.number_penalty))
+    codes: dict[str, int] = {}
+    actors = np.array([codes.setdefault(a, len(codes) + 1) if a else 0 for a in map(actor, texts)])
+    rows, cols = np.flatnonzero(actors), np.flatnonzero(actors[:n])
+    if len(rows) and len(cols):
+        differ = actors[rows][:, None] != actors[cols][None, :]
+        block = factor[np.ix_(rows, cols)]
+        block[differ] *= np.float32(p.actor_penalty)
+        factor[np.ix_(rows, cols)] = block
     negated = np.array([bool(_NEGATION_RE.search(t.lower())) for t in texts])
-    factor[negated[:, None] != negated[None, :n]] *= p.negation_penalty
+    neg_rows, pos_rows = np.flatnonzero(negated), np.flatnonzero(~negated)
+    neg_cols, pos_cols = np.flatnonzero(negated[:n]), np.flatnonzero(~negated[:n])
+    pen = np.float32(p.negation_penalty)
+    for r, c in ((neg_rows, pos_cols), (pos_rows, neg_cols)):
+        if len(r) and len(c):
+            factor[np.ix_(r, c)] *= pen
     return factor
 
 
 def _scores(texts: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
     """"Same" among the first ``n`` texts (n x n) and "carry" of every text into each of the
-    first ``n`` (len x n), from one sparse product over the story's concepts."""
+    first ``n`` (len x n), from sparse products over the story's concepts."""
     from scipy import sparse
 
     p = params()
@@ -303,30 +320,40 @@ def _scores(texts: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
             df[c] = df.get(c, 0) + 1
     names = sorted(df)
     vocab = {c: j for j, c in enumerate(names)}
+    log_n = math.log(total_docs + 2)
     scale = {
         c: 1 - p.idf_mix
-        + p.idf_mix * min(1.0, max(0.0, math.log((total_docs + 1) / (k + 0.5)) / math.log(total_docs + 2)))
+        + p.idf_mix * min(1.0, max(0.0, math.log((total_docs + 1) / (k + 0.5)) / log_n))
         for c, k in df.items()
     }
-    rows = [i for i, cl in enumerate(cons) for _ in cl]
-    cols = [vocab[c] for cl in cons for c, _ in cl]
-    vals = [w * scale[c] for cl in cons for c, w in cl]
-    shape = (total_docs, len(vocab))
-    weights = sparse.csr_matrix((vals, (rows, cols)), shape=shape, dtype=np.float32)
-    presence = sparse.csr_matrix(
-        (np.ones(len(vals), dtype=np.float32), (rows, cols)), shape=shape
+    lengths = [len(cl) for cl in cons]
+    indptr = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+    cols = np.fromiter((vocab[c] for cl in cons for c, _ in cl), dtype=np.int64, count=indptr[-1])
+    vals = np.fromiter(
+        (w * scale[c] for cl in cons for c, w in cl), dtype=np.float32, count=indptr[-1]
     )
+    shape = (total_docs, len(vocab))
+    weights = sparse.csr_matrix((vals, cols, indptr), shape=shape)
+    presence = sparse.csr_matrix((np.ones_like(vals), cols, indptr), shape=shape)
     # Shared concepts weighed on the lighter side: min(i's weight of them, j's weight of them).
-    mine = np.asarray((weights @ presence[:n].T).todense(), dtype=np.float32)
-    theirs = np.asarray((presence @ weights[:n].T).todense(), dtype=np.float32)
-    shared = np.minimum(mine, theirs)
-    totals = np.asarray(weights.sum(axis=1)).ravel().astype(np.float32)
+    # Among the first n, "theirs" is "mine" transposed: one sparse product serves both.
+    mine = (weights @ presence[:n].T).toarray()
+    theirs = np.empty_like(mine)
+    theirs[:n] = mine[:n].T
+    if total_docs > n:
+        theirs[n:] = (presence[n:] @ weights[:n].T).toarray()
+    shared = np.minimum(mine, theirs, out=mine)
+    del theirs
+    totals = np.asarray(weights.sum(axis=1), dtype=np.float32).ravel()
     totals[totals == 0] = 1.0
-    numeric = presence.multiply(np.array([c.startswith("#") for c in names], dtype=np.float32))
-    factor = _penalties(texts, numeric, n)
-    carry = shared / totals[:, None] * factor
-    top = shared[:n] * factor[:n]
-    same = 2 * top / (totals[:n, None] + totals[None, :n])
+    is_number = np.array([c.startswith("#") for c in names], dtype=np.float32)
+    numeric = sparse.csr_matrix(presence.multiply(is_number[None, :]))
+    numeric.eliminate_zeros()
+    shared *= _penalties(texts, numeric, n)
+    same = shared[:n] * np.float32(2.0)
+    same /= totals[:n, None] + totals[None, :n]
+    carry = shared
+    carry /= totals[:, None]
     idx = np.arange(n)
     same[idx, idx] = 1.0
     carry[idx, idx] = 1.0
@@ -335,18 +362,25 @@ def _scores(texts: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
     return same, carry
 
 
+@lru_cache(maxsize=50_000)
+def _weights(text: str) -> tuple[dict[str, float], float]:
+    mine = dict(concepts(text))
+    return mine, sum(mine.values())
+
+
 def partial_overlap(text: str, others: Sequence[str]) -> float:
     """The largest share of the smaller side's (English-prior) weight that ``text`` shares with
     any one of ``others``: how much of its fact another sentence states, at most."""
-    mine = dict(concepts(text))
-    total = sum(mine.values())
+    mine, total = _weights(text)
     if total <= 0:
         return 0.0
+    keys = mine.keys()
     best = 0.0
     for other in others:
-        theirs = dict(concepts(other))
-        shared = sum(min(w, theirs[c]) for c, w in mine.items() if c in theirs)
-        if shared <= 0:
+        theirs, their_total = _weights(other)
+        common = keys & theirs.keys()
+        if not common:
             continue
-        best = max(best, shared / min(total, max(sum(theirs.values()), 1e-6)))
+        shared = sum(min(mine[c], theirs[c]) for c in common)
+        best = max(best, shared / min(total, max(their_total, 1e-6)))
     return best

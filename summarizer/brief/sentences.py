@@ -63,6 +63,15 @@ _BOILERPLATE_RE = re.compile(  # one alternation: one scan per sentence instead 
         )
     )
 )
+# Necessary conditions of _BOILERPLATE_RE: a word every match contains, or an anchored start.
+_BOILERPLATE_TRIGGERS = (
+    "reached", "did", "contributed", "updated", "corrected", "appeared", "published", "sign",
+    "subscribe", "newsletter", "click", "read", "follow", "rights", "\u00a9", "copyright",
+    "your", "journalism", "download", "cookie", "reporter", "correspondent", "writer", "editor",
+    "producer", "journalist", "columnist", "work",
+)
+_BOILERPLATE_PREFIXES = ("reporting", "writing", "editing", "additional", "see", "watch",
+                         "listen", "advertisement")
 # The outlet speaking to its readers ("we need reporters on the ground", "our journalism"),
 # matched outside quotation marks: never a fact of the story.
 _APPEAL_WORDS = ("journalis", "reporter", "reader", "subscri", "donat", "paywall", "newsroom",
@@ -83,6 +92,8 @@ _CREDIT_RE = re.compile(
     r"|\b(?:photo|image|credit|pictured)\s*:"
     r"|\bfile\s+photo\b)",
 )
+
+_CREDIT_TRIGGERS = ("(", "/", "getty", "photo", "image", "credit", "pictured", "file", "via")
 
 # Reader-directed lines ("Here's what you need to know.").
 _READER_RE = re.compile(
@@ -138,8 +149,8 @@ def is_fragment(text: str, key: str | None = None) -> bool:
         return True
     if not _TERMINAL_RE.search(text.rstrip()):
         return True
-    letters = [c for c in text if c.isalpha()]
-    if letters and sum(c.isupper() for c in letters) > 0.6 * len(letters):
+    n_letters = sum(map(str.isalpha, text))
+    if n_letters and sum(map(str.isupper, text)) > 0.6 * n_letters:
         return True
     if not any(t[:1].islower() for t in toks):
         return True  # Title Case Headline.
@@ -156,12 +167,19 @@ def is_boilerplate(text: str, key: str | None = None) -> bool:
     key = fold(text) if key is None else key
     if any(k in key for k in _APPEAL_WORDS) and _APPEAL_RE.search(_strip_quotes(key)):
         return True
-    return bool(_READER_RE.search(key)) or bool(_BOILERPLATE_RE.search(key))
+    if _READER_RE.search(key):
+        return True
+    # The alternation is slow on long sentences; most contain none of its words.
+    if not (key.lstrip("(").startswith(_BOILERPLATE_PREFIXES)
+            or any(t in key for t in _BOILERPLATE_TRIGGERS)):
+        return False
+    return bool(_BOILERPLATE_RE.search(key))
 
 
 def is_caption(text: str, key: str | None = None) -> bool:
     """A photo caption or credit line."""
-    return bool(_CREDIT_RE.search(fold(text) if key is None else key))
+    key = fold(text) if key is None else key
+    return any(t in key for t in _CREDIT_TRIGGERS) and bool(_CREDIT_RE.search(key))
 
 
 def is_bare_quote(text: str, key: str | None = None) -> bool:
@@ -236,24 +254,55 @@ def paragraph_sentences(paragraph: str) -> tuple[str, ...]:
     return tuple(split_sentences(paragraph))
 
 
-def extract_candidates(article: Article) -> list[Candidate]:
-    """The article's kept sentences, in order (the headline and repeated lines are dropped)."""
-    title_key = fold(article.title)
-    raw: list[tuple[int, str]] = []
-    for p_no, para in enumerate(paragraphs(article.text)):
-        raw.extend((p_no, sent) for sent in join_open_quotes(paragraph_sentences(para)))
+def _kept(
+    raw: Sequence[tuple[int, str]], title_key: str, later: str = ""
+) -> list[tuple[int, str, str]]:
+    """The usable (paragraph, sentence, key) of an article's sentences in order: repeated lines
+    (also when repeated in ``later``, the folded rest of the article), the headline and
+    everything ``keep`` refuses are dropped."""
     keys = [fold(s) for _, s in raw]
     counts = Counter(keys)
     kept: list[tuple[int, str, str]] = []
-    seen: set[str] = set()
     for (p_no, sent), key in zip(raw, keys, strict=True):
         # Repeated lines inside one article are captions, pull quotes or widgets.
-        if counts[key] > 1 or key in seen or (title_key and key.rstrip(".") == title_key):
+        if counts[key] > 1 or (title_key and key.rstrip(".") == title_key):
             continue
-        seen.add(key)
+        if later and key in later:
+            continue
         if keep(sent, key):
             kept.append((p_no, sent, key))
-    n = len(kept)
+    return kept
+
+
+def _split(paras: Sequence[str], start: int, stop: int) -> list[tuple[int, str]]:
+    return [
+        (p_no, sent)
+        for p_no in range(start, stop)
+        for sent in join_open_quotes(paragraph_sentences(paras[p_no]))
+    ]
+
+
+def extract_candidates(article: Article, limit: int | None = None) -> list[Candidate]:
+    """The article's kept sentences, in order (the headline and repeated lines are dropped).
+
+    With ``limit``, only the leading paragraphs that give that many are split (a big story's
+    cap applied before the work); positions are then relative to the estimated full count."""
+    title_key = fold(article.title)
+    paras = paragraphs(article.text)
+    if limit is None:
+        kept = _kept(_split(paras, 0, len(paras)), title_key)
+        total = len(kept)
+    else:
+        stop = min(len(paras), max(1, limit // 2))
+        while True:
+            later = fold("\n".join(paras[stop:])) if stop < len(paras) else ""
+            kept = _kept(_split(paras, 0, stop), title_key, later)
+            if len(kept) >= limit or stop >= len(paras):
+                break
+            stop = min(len(paras), 2 * stop)
+        done = sum(len(p) for p in paras[:stop])
+        total = max(len(kept), round(len(kept) * sum(len(p) for p in paras) / max(1, done)))
+        kept = kept[:limit]
     return [
         Candidate(
             article_id=article.id,
@@ -261,7 +310,7 @@ def extract_candidates(article: Article) -> list[Candidate]:
             text=sent,
             index=i,
             paragraph=p_no,
-            rel_pos=i / n,
+            rel_pos=i / total,
             n_words=len(words(sent)),
             quality=quality(sent, key),
         )
@@ -269,9 +318,29 @@ def extract_candidates(article: Article) -> list[Candidate]:
     ]
 
 
-def extract_all(articles: Sequence[Article]) -> list[Candidate]:
-    """Candidates of every article, article by article in the given order."""
+MAX_CANDIDATES = 2500  # bound on sentences compared pairwise (the similarity matrix is dense)
+MIN_PER_ARTICLE = 4
+CHARS_PER_SENTENCE = 160  # body characters per kept sentence, about (estimates a story's size)
+
+
+def extract_all(articles: Sequence[Article], cap: bool = False) -> list[Candidate]:
+    """Candidates of every article, article by article in the given order.
+
+    With ``cap``, a story of more than MAX_CANDIDATES sentences keeps each article's leading
+    sentences (at least MIN_PER_ARTICLE each): news puts its facts first, and the pairwise
+    work stays bounded. Articles are only split as far as that needs."""
+    if not cap or not articles:
+        return [c for a in articles for c in extract_candidates(a)]
+    per_article = max(MIN_PER_ARTICLE, MAX_CANDIDATES // len(articles))
+    size = sum(len(a.text) for a in articles) / CHARS_PER_SENTENCE
     out: list[Candidate] = []
-    for article in articles:
-        out.extend(extract_candidates(article))
-    return out
+    if size <= 2 * MAX_CANDIDATES:  # maybe small enough: split fully until it is clearly not
+        for k, article in enumerate(articles):
+            out.extend(extract_candidates(article))
+            if len(out) > MAX_CANDIDATES:
+                out = [c for c in out if c.index < per_article]
+                return out + [
+                    c for a in articles[k + 1 :] for c in extract_candidates(a, per_article)
+                ]
+        return out
+    return [c for a in articles for c in extract_candidates(a, per_article)]
