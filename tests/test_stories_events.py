@@ -6,6 +6,7 @@ ingest path) in publication order, mixed with each other so each story has compe
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 
 from summarizer.stories import assign, days
 from summarizer.stories.online import OnlineIndex
+from summarizer.stories.params import Params
 from summarizer.stories.signals import extract, rarity
 
 
@@ -196,6 +198,62 @@ def test_headline_only_item_joins_its_story_and_is_flagged_short() -> None:
     assert assigned[headline] == assigned[BLAST[0][1]]
     assert extract(headline, "", BLAST[2][0]).short
     assert not extract(BLAST[0][1], BLAST[0][2], BLAST[0][0]).short
+
+
+# Headline-only coverage of a study, and a headline that shares one word with it.
+STUDY = [
+    "Dolphins remember old companions for decades, study finds",
+    "Study: dolphins recognise the whistles of long-lost tank mates",
+    "Dolphins never forget a friend, researchers say",
+    "Bottlenose dolphins recall companions after 20 years apart",
+    "Dolphin memory for friends' whistles beats any other animal's",
+    "Dolphins' social memory may be the longest known in animals",
+]
+UNRELATED = [
+    "Ferry strike halts crossings to Varrow islands",
+    "Tessaly council approves new tram line budget",
+    "Harbour crane collapse closes Oskeld docks",
+]
+
+
+def headline_index() -> OnlineIndex:
+    """The study's headlines (Tuesday morning) and unrelated ones (afternoon), in order."""
+    index = OnlineIndex()
+    for n, title in enumerate([*STUDY, *UNRELATED]):
+        index.add(n, title, "", at(10, 8 + n))
+    return index
+
+
+def test_a_headline_sharing_one_word_with_a_story_opens_its_own() -> None:
+    """One shared word gives a short headline a sizeable cosine; the headline model wants more."""
+    index = headline_index()
+    title = "'The Whistle': Gantry Records singer wins talent show final"
+    sig = extract(title, "", at(10, 20))
+    assert sig.short and index.params.short_model
+    w = assign.weigh(sig, index.dfs, index.n_docs, index.params)
+    study = index.stories[1]
+    _central, _member, shared, spread = assign.short_features(w, study, index.params)
+    assert shared == pytest.approx(math.log(2)) and 0 < spread < 1  # "whistle", in some members
+    assert assign.similarity(w, study, index.params) > 0
+    assert assign.decide(w, at(10, 20), [study], index.params).story_id is None
+    assert index.add(99, title, "", at(10, 20)) != 1
+
+
+def test_a_headline_in_other_words_sharing_several_terms_joins() -> None:
+    index = headline_index()
+    sid = index.add(99, "Decades on, bottlenose dolphins still know a lost companion", "", at(10, 20))
+    assert sid == 1 and len(index.members[1]) == len(STUDY) + 1
+
+
+def test_without_fitted_weights_headlines_are_scored_like_articles() -> None:
+    index = headline_index()
+    plain = Params()
+    assert not plain.short_model
+    sig = extract(STUDY[0], "", at(10, 20))
+    w = assign.weigh(sig, index.dfs, index.n_docs, plain)
+    story = index.stories[1]
+    assert assign.score(w, story, plain) == assign.similarity(w, story, plain)
+    assert assign.score(w, story, index.params) == assign.short_score(w, story, index.params)
 
 
 def test_days_are_read_from_title_then_lead_and_resolved_against_publication() -> None:

@@ -103,12 +103,11 @@ def norm_cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     """Cosine of two sparse vectors of any length (0.0 when either is empty)."""
     if len(a) > len(b):
         a, b = b, a
-    dot = sum(v * b.get(t, 0.0) for t, v in a.items())
+    get = b.get
+    dot = sum([v * get(t, 0.0) for t, v in a.items()])
     if dot == 0.0:
         return 0.0
-    na = math.sqrt(sum(v * v for v in a.values()))
-    nb = math.sqrt(sum(v * v for v in b.values()))
-    return dot / (na * nb)
+    return dot / (math.hypot(*a.values()) * math.hypot(*b.values()))  # hypot: the norm, in C
 
 
 def time_factor(published: datetime | None, story: StoryState) -> float:
@@ -129,6 +128,47 @@ def similarity(w: Weighted, story: StoryState, p: Params) -> float:
     else:
         member = central
     return p.centroid_weight * central + (1.0 - p.centroid_weight) * member
+
+
+def short_features(w: Weighted, story: StoryState, p: Params) -> tuple[float, float, float, float]:
+    """Evidence for a headline-only item: centroid cosine, best heads, shared terms, spread.
+
+    A headline has a handful of terms, so one shared word already gives a sizeable cosine (a
+    "final" in a cup report and in an exam story). How many of its terms the story knows and how
+    many of the story's latest members share one of them tell a shared happening from a shared word.
+    """
+    central = norm_cosine(w.vec, story.centroid)
+    heads = sorted((norm_cosine(w.head, h) for h in story.heads), reverse=True)[: p.top_heads]
+    member = sum(heads) / len(heads) if heads else central
+    terms = w.head.keys() or w.vec.keys()
+    in_heads = terms & set().union(*story.heads)
+    shared = len((terms & story.centroid.keys()) | in_heads)
+    spread = (
+        sum([not h.keys().isdisjoint(in_heads) for h in story.heads]) / len(story.heads)
+        if story.heads
+        else 0.0
+    )
+    return central, member, math.log1p(shared), spread
+
+
+def short_score(w: Weighted, story: StoryState, p: Params) -> float:
+    """The fitted model's probability that a headline-only item reports the story's happening."""
+    central, member, shared, spread = short_features(w, story, p)
+    z = (
+        p.short_bias
+        + p.short_w_central * central
+        + p.short_w_member * member
+        + p.short_w_shared * shared
+        + p.short_w_spread * spread
+    )
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+
+def score(w: Weighted, story: StoryState, p: Params) -> float:
+    """The text score ``decide`` compares with the threshold (before the time factor)."""
+    if w.signals.short and p.short_model:
+        return short_score(w, story, p)
+    return similarity(w, story, p)
 
 
 def same_happening(sig: Signals, story: StoryState) -> tuple[bool, str]:
@@ -157,15 +197,15 @@ def decide(
     best: Decision | None = None
     refused = Decision(None, 0.0, "no candidate")
     for story in sorted(candidates, key=lambda s: s.story_id):
-        score = similarity(w, story, p) * time_factor(published, story)
-        if score < threshold:
-            refused = refused if refused.score >= score else Decision(None, score, "below threshold")
+        value = score(w, story, p) * time_factor(published, story)
+        if value < threshold:
+            refused = refused if refused.score >= value else Decision(None, value, "below threshold")
             continue
         ok, why = same_happening(w.signals, story)
         if not ok:
-            refused = refused if refused.score >= score else Decision(None, score, why)
-        elif best is None or score > best.score:
-            best = Decision(story.story_id, score, "similar")
+            refused = refused if refused.score >= value else Decision(None, value, why)
+        elif best is None or value > best.score:
+            best = Decision(story.story_id, value, "similar")
     return best or refused
 
 

@@ -21,6 +21,19 @@ class Params:
     figure_boost: float = 1.0  # amounts and counts
     centroid_weight: float = 0.5  # centroid cosine vs mean of the best member heads
     top_heads: int = 2  # how many best-matching member heads are averaged
+    # Headline-only items: a logistic model over four kinds of evidence (``assign.short_features``);
+    # its probability, times the time factor, is compared with ``short_threshold``. All weights
+    # zero: headlines are scored like full articles (``assign.similarity``).
+    short_bias: float = 0.0
+    short_w_central: float = 0.0  # cosine with the story's centroid
+    short_w_member: float = 0.0  # mean cosine with the best member heads
+    short_w_shared: float = 0.0  # log(1 + terms of the item found anywhere in the story)
+    short_w_spread: float = 0.0  # share of the latest member heads sharing a term with the item
+
+    @property
+    def short_model(self) -> bool:
+        """True when headline-only items are scored by the fitted logistic model."""
+        return any((self.short_w_central, self.short_w_member, self.short_w_shared, self.short_w_spread))
 
 
 @lru_cache(maxsize=1)

@@ -2,7 +2,7 @@
 
 An article (or a headline-only feed item: title plus teaser) becomes weighted term counts in which
 each term carries a rarity prior from general English word frequencies (the ``wordfreq`` package's
-shipped list), so "Sbarro" or "Plosser" count far more than "says" or "market" even in a corpus
+shipped list), so "Brannock" or "Oskeld" count far more than "says" or "market" even in a corpus
 of ten articles, where document frequencies say nothing yet. Names (capitalised words outside a
 title-case headline, acronyms, rare words of a title-case headline) and figures (amounts,
 counts, scores) are marked so the scorer can weight them up.
