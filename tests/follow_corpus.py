@@ -1,7 +1,7 @@
 """An invented story told in three waves, for follow, update and filter tests.
 
 Wave 1 (two outlets) reports the ferry strike; wave 2 adds a new outlet with a new fact (the
-ministry's offer) and a repeat of an old fact; wave 3 only repeats what was known.
+ministry's offer) and a repeat of an old fact; wave 3 only repeats what was known; wave 4 brings another new outlet and the vote's result.
 """
 
 from __future__ import annotations
@@ -49,15 +49,25 @@ _WAVES: list[list[tuple[str, str, str]]] = [
             "Brannock Island. About 240 deckhands and engineers joined the strike, the union said.",
         ),
     ],
+    [
+        (
+            "Harbour Monitor",
+            "Lakeport ferry crews accept bonus, crossings resume",
+            "The Lakeport ferry strike by 240 deckhands and engineers ended on Thursday when "
+            "crews voted 180 to 52 to accept the ministry's bonus. The first crossing to Brannock "
+            "Island since the walkout over rota changes left at noon, and island shopkeepers said "
+            "shelves would be restocked by the weekend.",
+        ),
+    ],
 ]
 
 
 def wave_time(wave: int) -> datetime:
-    """When wave ``wave`` (0, 1, 2) was published: six hours apart."""
+    """When wave ``wave`` (0 to 3) was published: six hours apart."""
     return T0 + timedelta(hours=6 * wave)
 
 
-def articles(waves: int = 3) -> list[Article]:
+def articles(waves: int = 4) -> list[Article]:
     """The first ``waves`` waves as Article values (ids from 1, published per wave)."""
     out: list[Article] = []
     for w, wave in enumerate(_WAVES[:waves]):

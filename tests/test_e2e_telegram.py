@@ -106,7 +106,7 @@ def test_stories_brief_and_view_buttons(bot: BotProcess, fake_telegram: FakeTele
     assert len([d for d in data if d.startswith("/brief ")]) == 4
     [brief] = ask(fake_telegram, "/brief")
     assert "—" in str(brief["text"]) and "outlets" in str(brief["text"])
-    assert [d.split()[0] for d in button_data(brief)] == ["/brief", "/quotes", "/sources"]
+    assert [d.split()[0] for d in button_data(brief)] == ["/brief", "/quotes", "/sources", "/follow"]
     # Pressing "Quotes" edits the same message in place.
     mid = last_bot_message_id(fake_telegram, USER)
     quotes_button = next(d for d in button_data(brief) if d.startswith("/quotes"))

@@ -135,8 +135,11 @@ def brief_reply(
                 line(italic(f"Only {s.outlets[0] if s.outlets else 'one outlet'}: "), text(s.text))
             )
         paras.append(tuple(lines))
+    follow = (Button("🔔 Follow", f"/follow {story.id}"),)
     return Reply(
-        paragraphs=tuple(paras), buttons=view_buttons(story.id, "brief"), data=brief_data(briefing)
+        paragraphs=tuple(paras),
+        buttons=(*view_buttons(story.id, "brief"), follow),
+        data=brief_data(briefing),
     )
 
 

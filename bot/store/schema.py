@@ -195,6 +195,50 @@ def _subscription_since(db: sqlite_utils.Database) -> None:
     )
 
 
+@MIGRATIONS(name="0010_follows_filters_settings")
+def _follows_filters_settings(db: sqlite_utils.Database) -> None:
+    """Issue 15: followed stories and their alert log, per-chat filters and settings."""
+    _run(
+        db,
+        """
+        CREATE TABLE follows (
+            chat_id INTEGER NOT NULL,
+            story_id INTEGER NOT NULL,
+            followed_at TEXT NOT NULL,
+            seen_version INTEGER NOT NULL DEFAULT 0,
+            seen_articles TEXT NOT NULL DEFAULT '[]',
+            last_alert_at TEXT,
+            PRIMARY KEY (chat_id, story_id)
+        );
+        CREATE INDEX follows_story ON follows(story_id);
+        CREATE TABLE follow_alerts (
+            chat_id INTEGER NOT NULL,
+            story_id INTEGER NOT NULL,
+            version INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            article_ids TEXT NOT NULL DEFAULT '[]',
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            error TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (chat_id, story_id, version)
+        );
+        CREATE TABLE chat_filters (
+            chat_id INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (chat_id, kind, value)
+        );
+        CREATE TABLE chat_settings (
+            chat_id INTEGER PRIMARY KEY,
+            length TEXT NOT NULL DEFAULT 'standard',
+            digest_size INTEGER,
+            quiet_start TEXT NOT NULL DEFAULT '',
+            quiet_end TEXT NOT NULL DEFAULT ''
+        )
+        """,
+    )
+
+
 def _import_legacy(db: sqlite_utils.Database) -> None:
     """Record the migrations an old-layout database applied (its own ``_migrations`` table)."""
     if LEGACY_TABLE not in db.table_names():

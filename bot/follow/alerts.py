@@ -1,0 +1,193 @@
+"""Alerts for followed stories: plan (claim) on the store's thread, send, then record.
+
+A followed story whose version moved past what the chat has seen gets an alert holding only
+what is new since (``summarizer.brief.since``: facts no earlier article stated, new outlets'
+headlines), after the chat's filters. Alerts are batched (one message per chat and round), at
+most one per story per ``ALERT_GAP``, and held during the chat's quiet hours. Exactly once:
+each (chat, story, version) is claimed in the alert log before the send; a send Telegram
+refused is retried next round, an ambiguous one counts as sent, as digests do.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from itertools import groupby
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from bot.digest.digest import ChatGone, SendAmbiguous
+from bot.reply import Button, Line, Reply, bold, italic, line, para
+from bot.store.filters import ChatSettings, Prefs
+from bot.store.follows import Follow, Follows
+from bot.updates import update_lines
+from summarizer.brief.filters import Filter
+from summarizer.brief.since import Update, story_update
+
+if TYPE_CHECKING:
+    from bot.store import Store
+    from summarizer.models import Article
+
+log = logging.getLogger(__name__)
+
+ALERT_GAP = timedelta(hours=1)  # at most one alert per story per this long
+ALERT_WORDS = 80  # about this many words of new facts per story
+MAX_STORIES = 5  # per alert message; the rest wait for the next round
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One story version an alert carries, and the coverage the chat will then have seen."""
+
+    story_id: int
+    version: int
+    article_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class PlannedAlert:
+    """A claimed alert, ready to send."""
+
+    chat_id: int
+    reply: Reply
+    claims: tuple[Claim, ...]
+
+
+def parse_hhmm(value: str) -> time | None:
+    """'22:30' -> time(22, 30); None if not a time."""
+    hh, _, mm = value.strip().partition(":")
+    if not (hh.isdigit() and mm.isdigit() and len(mm) == 2 and len(hh) <= 2):
+        return None
+    if int(hh) > 23 or int(mm) > 59:
+        return None
+    return time(int(hh), int(mm))
+
+
+def quiet(now: datetime, settings: ChatSettings, zone: str) -> bool:
+    """Is ``now`` inside the chat's quiet hours (local time; may wrap past midnight)?"""
+    start, end = parse_hhmm(settings.quiet_start), parse_hhmm(settings.quiet_end)
+    if start is None or end is None or start == end:
+        return False
+    local = now.astimezone(ZoneInfo(zone)).time().replace(tzinfo=None)
+    if start < end:
+        return start <= local < end
+    return local >= start or local < end
+
+
+def gap_passed(follow: Follow, now: datetime) -> bool:
+    """Has the last alert of this story to this chat been at least ALERT_GAP ago?"""
+    return follow.last_alert_at is None or now - follow.last_alert_at >= ALERT_GAP
+
+
+def unseen(follow: Follow) -> Callable[[Article], bool]:
+    """The rule "an article the chat has not been told about"."""
+    seen = follow.seen_articles
+    return lambda a: a.id not in seen
+
+
+def chat_filter(prefs: Prefs, chat_id: int) -> Filter:
+    """A chat's filters as the pure rule."""
+    f = prefs.filters(chat_id)
+    return Filter(f.outlets, f.words, f.only)
+
+
+def _filtered(update: Update, flt: Filter) -> Update:
+    outlets = tuple(f for f in update.new_outlets if not flt.article_muted(f.outlet, f.title))
+    return Update(
+        update.story_id, update.title, flt.sentences(update.sentences), outlets, update.article_ids
+    )
+
+
+def alert_reply(updates: Sequence[Update]) -> Reply:
+    """One alert message: each story's title, then only what is new in it."""
+    paras: list[tuple[Line, ...]] = [para(line(bold("🔔 New on stories you follow")))]
+    buttons: list[tuple[Button, ...]] = []
+    for u in updates:
+        n = len(u.article_ids)
+        paras.append(
+            para(
+                line(bold(u.title or f"Story {u.story_id}")),
+                line(italic(f"#{u.story_id} · {n} new article{'s' if n != 1 else ''}")),
+            )
+        )
+        paras += update_lines(u)
+        label = u.title if len(u.title) <= 30 else u.title[:29] + "…"
+        buttons.append(
+            (
+                Button(f"#{u.story_id} {label}", f"/brief {u.story_id}"),
+                Button("🔕", f"/unfollow {u.story_id}"),
+            )
+        )
+    data: dict[str, object] = {
+        "alert": [{"story_id": u.story_id, "article_ids": list(u.article_ids)} for u in updates]
+    }
+    return Reply(paragraphs=tuple(paras), buttons=tuple(buttons), data=data)
+
+
+def _chat_zone(store: Store, chat_id: int, default_zone: str) -> str:
+    sub = store.subscription(chat_id)
+    return sub[1] if sub else default_zone
+
+
+def plan_alerts(
+    store: Store, now: datetime, default_zone: str = "UTC", words: int = ALERT_WORDS
+) -> list[PlannedAlert]:
+    """Claim and build this round's alerts (on the store's thread). Follows with nothing new
+    to show (only repeats, or everything filtered) are marked seen without a message."""
+    follows, prefs = Follows(store.conn), Prefs(store.conn)
+    planned: list[PlannedAlert] = []
+    for chat_id, group in groupby(follows.changed(), key=lambda f: f.chat_id):
+        if quiet(now, prefs.settings(chat_id), _chat_zone(store, chat_id, default_zone)):
+            continue
+        flt = chat_filter(prefs, chat_id)
+        updates: list[Update] = []
+        claims: list[Claim] = []
+        for f in group:
+            if len(updates) >= MAX_STORIES or not gap_passed(f, now):
+                continue
+            with store.snapshot():
+                story = store.story(f.story_id)
+                arts = store.articles(story.article_ids) if story else []
+            if story is None:
+                continue  # merged away or emptied: nothing to tell
+            update = _filtered(story_update(story.id, story.title, arts, unseen(f), words), flt)
+            visible = flt.story_visible(story.title, [(a.outlet, a.title) for a in arts])
+            everything = tuple(a.id for a in arts)
+            if update.empty or not visible:
+                follows.mark_seen(chat_id, story.id, story.version, everything)
+                continue
+            if not follows.claim_alert(chat_id, story.id, story.version, update.article_ids, now):
+                follows.mark_seen(chat_id, story.id, story.version, everything)
+                continue
+            updates.append(update)
+            claims.append(Claim(story.id, story.version, everything))
+        if updates:
+            planned.append(PlannedAlert(chat_id, alert_reply(updates), tuple(claims)))
+    return planned
+
+
+def record_alert(
+    store: Store, alert: PlannedAlert, error: BaseException | None, now: datetime
+) -> str:
+    """Log a sent (or failed) alert; returns 'sent', 'failed' or 'gone'."""
+    follows = Follows(store.conn)
+    with store.atomic():
+        if error is None or isinstance(error, SendAmbiguous):
+            note = "" if error is None else f"ambiguous: {error}"[:200]
+            for c in alert.claims:
+                follows.finish_alert(alert.chat_id, c.story_id, c.version, "sent", now, note)
+                follows.mark_seen(alert.chat_id, c.story_id, c.version, c.article_ids, now)
+            return "sent"
+        for c in alert.claims:
+            follows.finish_alert(
+                alert.chat_id, c.story_id, c.version, "failed", now, str(error)[:200]
+            )
+        if isinstance(error, ChatGone):
+            for f in follows.following(alert.chat_id):
+                follows.unfollow(alert.chat_id, f.story_id)
+            log.info("chat %s blocked the bot: its follows removed", alert.chat_id)
+            return "gone"
+    log.warning("alert for chat %s failed, will retry next round: %s", alert.chat_id, error)
+    return "failed"
