@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.chat import pages
+from bot.chat.filters import shown_briefing, visible_stories
 from bot.chat.reply import Button, Reply, simple
 from bot.chat.spec import NO_STORIES, PAGE_SIZE, Caller, CommandSpec
 from summarizer.models import Story
@@ -26,6 +27,7 @@ async def stories(cmds: Commands, args: str, caller: Caller) -> Reply:
     found = cmds.store.stories(limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     if not found:
         return simple(f"There is no page {page}: there are {total} stories.")
+    found = visible_stories(cmds.store, caller.chat_id, found)  # this chat's /filters
     nav = []
     if page > 1:
         nav.append(Button("‹ Newer", f"/stories {page - 1}"))
@@ -45,7 +47,9 @@ async def search(cmds: Commands, args: str, caller: Caller) -> Reply:
     return pages.story_list_reply(f"Stories matching “{args}”", found, cmds.clock())
 
 
-async def story_view(cmds: Commands, args: str, view: str, speaker: str = "") -> Reply:
+async def story_view(
+    cmds: Commands, args: str, view: str, speaker: str = "", chat_id: int | None = None
+) -> Reply:
     """One view ('brief', 'quotes', 'sources') of the story ``args`` names."""
     found = await cmds.resolve(args, view)
     if isinstance(found, Reply):
@@ -63,6 +67,8 @@ async def story_view(cmds: Commands, args: str, view: str, speaker: str = "") ->
             )
         return pages.quotes_reply(story, chosen, by_id, now, speaker)
     if view == "brief":
+        if chat_id is not None:  # this chat's /filters: muted outlets' words are not shown
+            briefing = shown_briefing(cmds.store, chat_id, briefing)
         return pages.brief_reply(story, briefing, by_id, now)
     if view == "quotes":
         return pages.quotes_reply(story, quotes, by_id, now)
@@ -71,7 +77,7 @@ async def story_view(cmds: Commands, args: str, view: str, speaker: str = "") ->
 
 async def brief(cmds: Commands, args: str, caller: Caller) -> Reply:
     """The multi-source briefing of a story."""
-    return await story_view(cmds, args, "brief")
+    return await story_view(cmds, args, "brief", chat_id=caller.chat_id)
 
 
 async def quotes(cmds: Commands, args: str, caller: Caller) -> Reply:

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from bot.chat import adding, admin, browse, follow, pages, subscriptions, welcome
+from bot.chat import adding, admin, browse, filters, follow, pages, subscriptions, welcome
 from bot.chat.reply import Button, Reply, simple
 from bot.chat.spec import (
     NO_STORIES,
@@ -56,6 +56,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     *browse.COMMANDS,
     *subscriptions.COMMANDS,
     *follow.COMMANDS,
+    *filters.COMMANDS,
     *adding.COMMANDS,
     *admin.COMMANDS,
 )

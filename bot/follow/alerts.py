@@ -87,12 +87,6 @@ def unseen(follow: Follow) -> Callable[[Article], bool]:
     return lambda a: a.id not in seen
 
 
-def chat_filter(prefs: Prefs, chat_id: int) -> Filter:
-    """A chat's filters as the pure rule."""
-    f = prefs.filters(chat_id)
-    return Filter(f.outlets, f.words, f.only)
-
-
 def _filtered(update: Update, flt: Filter) -> Update:
     outlets = tuple(f for f in update.new_outlets if not flt.article_muted(f.outlet, f.title))
     return Update(
@@ -141,7 +135,7 @@ def plan_alerts(
     for chat_id, group in groupby(follows.changed(), key=lambda f: f.chat_id):
         if quiet(now, prefs.settings(chat_id), _chat_zone(store, chat_id, default_zone)):
             continue
-        flt = chat_filter(prefs, chat_id)
+        flt = prefs.rule(chat_id)
         updates: list[Update] = []
         claims: list[Claim] = []
         for f in group:

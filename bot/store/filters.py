@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.store.db import Connection
+from summarizer.brief.filters import Filter
 
 KINDS = ("outlet", "word", "only")
 LENGTHS = ("short", "standard", "long")
@@ -72,6 +73,11 @@ class Prefs:
         ):
             got.setdefault(str(kind), []).append(str(value))
         return ChatFilters(tuple(got["outlet"]), tuple(got["word"]), tuple(got["only"]))
+
+    def rule(self, chat_id: int) -> Filter:
+        """A chat's filters as the pure rule (``summarizer.brief.filters``)."""
+        f = self.filters(chat_id)
+        return Filter(f.outlets, f.words, f.only)
 
     def settings(self, chat_id: int) -> ChatSettings:
         """A chat's settings (defaults when never set)."""
