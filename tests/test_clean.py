@@ -471,3 +471,34 @@ def test_single_line_inviting_readers_to_donate_to_a_cause_is_kept() -> None:
     para = "You can donate to the county relief fund at any library branch until Friday."
     doc = clean_document(_doc(para), "txt")
     assert para in doc.text
+
+
+def _html_page(*paragraphs: str) -> str:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (
+        "<!doctype html><html><head><title>Setup notes</title></head><body>"
+        f"<article><h1>Setting up the tide gauge software</h1>{body}</article></body></html>"
+    )
+
+
+HTML_BODY = (
+    "The harbour office installs its tide gauge software on every new station this spring.",
+    "Each station runs a small Python package whose entry module is called __init__.py by rule.",
+    "1. Copy the settings file to the station and replace &lt;station-name&gt; with its code.",
+    "2. Restart the logger so that it reads the new settings before the next high tide.",
+    "Check the logger output again after a day.",
+    "The harbour office says the whole procedure takes under an hour per station.",
+    "Check the logger output again after a day.",
+)
+
+
+def test_html_text_is_read_as_plain_text_not_markdown() -> None:
+    doc = clean_document(_html_page(*HTML_BODY), "html", "notes.html")
+    assert "__init__.py" in doc.text  # not read as markdown emphasis
+    assert "<station-name>" in doc.text  # an escaped angle-bracket word is text, not a tag
+    assert "1. Copy the settings file" in doc.text  # the page's own numbering stays
+
+
+def test_html_keeps_a_line_trafilatura_repeats() -> None:
+    doc = clean_document(_html_page(*HTML_BODY), "html", "notes.html")
+    assert doc.text.count("Check the logger output again after a day.") == 2

@@ -119,7 +119,7 @@ def parse_input(raw: str, kind: str, name: str = "") -> Parsed:
     if hint_url:
         ev.add_url(hint_url, 5)
     body = normalize_space(body)
-    lines = to_lines(body)
+    lines = to_lines(body, markdown=not from_html)
     if not lines:
         raise InputError("no article text found")
 
@@ -206,7 +206,7 @@ def clean_document(raw: str, kind: str, name: str = "") -> CleanDoc:
         if not keep_line or not ln.text:
             continue
         key = ln.key
-        if key in seen:
+        if key in seen and not parsed.from_html:
             continue
         seen.add(key)
         if len(kept) < 3:

@@ -146,10 +146,25 @@ def _is_head_line(line: str) -> bool:
     return bool(parse_byline(line)) or bool(parse_datelines(line))
 
 
-def to_lines(body: str) -> list[Line]:
-    """The non-empty lines of a body, each tagged with its blank-line-separated block."""
+_BULLET_RE = re.compile(r"^[-*•]\s+")
+
+
+def _plain_line(raw: str) -> Line:
+    """A line of extracted plain text (trafilatura's output): only its list bullet is removed.
+
+    The text is the page's own words: no markdown is read into it (``__init__``, ``<tag>`` and
+    ``1.`` stay as written).
+    """
+    return Line(_BULLET_RE.sub("", raw, count=1).strip())
+
+
+def to_lines(body: str, markdown: bool = True) -> list[Line]:
+    """The non-empty lines of a body, each tagged with its blank-line-separated block.
+
+    ``markdown=False`` reads the body as extracted plain text (see :func:`_plain_line`).
+    """
     raw_lines = body.split("\n")
-    if _is_wrapped(raw_lines):
+    if markdown and _is_wrapped(raw_lines):
         merged: list[str] = []
         prev_blank = True
         for ln in raw_lines:
@@ -175,7 +190,7 @@ def to_lines(body: str) -> list[Line]:
         if not ln:
             block += 1
             continue
-        line = _md_line(ln)
+        line = _md_line(ln) if markdown else _plain_line(ln)
         if line.text or line.images or line.only_link:
             line.block = block
             out.append(line)
