@@ -107,15 +107,19 @@ def _choose_rep(
     for i in members:
         union.update(docs[i])
 
-    def key(k: int) -> tuple[bool, float, int, int]:
+    def key(k: int) -> tuple[float, int, int]:
         c = cands[members[k]]
         coverage = len(set(docs[members[k]])) / max(1, len(union))
         value = c.quality * (0.5 + 0.25 * float(centrality[k]) + 0.25 * coverage)
         value -= 0.01 * c.index
-        dangling = coherence.subject_reference(c.text) is not None
-        return (dangling, -round(value, 6), c.article_id, c.index)
+        return (-round(value, 6), c.article_id, c.index)
 
-    return members[min(range(len(members)), key=key)]
+    ranked = sorted(range(len(members)), key=key)
+    # The best wording whose subject is not dangling, else the best one.
+    for k in ranked:
+        if coherence.subject_reference(cands[members[k]].text) is None:
+            return members[k]
+    return members[ranked[0]]
 
 
 def _make_groups(

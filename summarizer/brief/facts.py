@@ -80,6 +80,7 @@ def use_params(p: Params | None) -> None:
         _OVERRIDE.append(p)
     concepts.cache_clear()
     _weights.cache_clear()
+    _word_parts.cache_clear()
     _prior.cache_clear()
 
 
@@ -153,7 +154,6 @@ def concepts(text: str) -> tuple[tuple[str, float], ...]:
     }
     damp = params().name_weight
     low = [t for t, _ in toks]
-    stops = stop_words() | _EXTRA_STOPS
     out: dict[str, float] = {}
     i = 0
     while i < len(low):
@@ -182,14 +182,29 @@ def concepts(text: str) -> tuple[tuple[str, float], ...]:
         if word in _NUMBER_WORDS and toks[i - 1][1].islower():
             out[f"~{_NUMBER_WORDS[word]}"] = 0.5  # "two leaders": a count, not a figure
             continue
-        for part in word.split("-"):
-            part = part.replace(".", "").replace("'", "")
-            if len(part) < 2 or part in stops:
-                continue
-            key = single.get(part) or stem(part)
-            out[key] = max(out.get(key, 0.0), scale * _prior(part))
+        for key, prior in _word_parts(word):
+            out[key] = max(out.get(key, 0.0), scale * prior)
     out.pop(REPORTING, None)
     return tuple(sorted(out.items()))
+
+
+@lru_cache(maxsize=1)
+def _stops() -> frozenset[str]:
+    return stop_words() | _EXTRA_STOPS
+
+
+@lru_cache(maxsize=200_000)
+def _word_parts(word: str) -> tuple[tuple[str, float], ...]:
+    """A plain word's concepts (hyphenated parts; stop words dropped) with their priors."""
+    _, single = _lexicon()
+    stops = _stops()
+    out: list[tuple[str, float]] = []
+    for part in word.split("-"):
+        part = part.replace(".", "").replace("'", "")
+        if len(part) < 2 or part in stops:
+            continue
+        out.append((single.get(part) or stem(part), _prior(part)))
+    return tuple(out)
 
 
 def actor(text: str) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -19,7 +20,7 @@ from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
 from sumy.summarizers.lex_rank import LexRankSummarizer
 
 from summarizer.nlp.similarity import stem, stop_words, terms
-from summarizer.nlp.text import OfflineTokenizer
+from summarizer.nlp.text import OfflineTokenizer, words
 
 
 class FastLexRankSummarizer(LexRankSummarizer):  # type: ignore[misc]  # sumy is untyped
@@ -137,7 +138,7 @@ def lexical_similarity(texts: Sequence[str]) -> np.ndarray:
     """
     from scipy import sparse
 
-    docs = [terms(t) for t in texts]
+    docs = [_terms(t) for t in texts]
     n = len(docs)
     counts = [Counter(d) for d in docs]
     df: Counter[str] = Counter()
@@ -156,3 +157,14 @@ def lexical_similarity(texts: Sequence[str]) -> np.ndarray:
     np.fill_diagonal(sim, np.array([1.0 if d else 0.0 for d in docs], dtype=np.float32))
     np.clip(sim, 0.0, 1.0, out=sim)
     return sim
+
+
+@lru_cache(maxsize=200_000)
+def _token_terms(token: str) -> tuple[str, ...]:
+    """``nlp.similarity.terms`` of one word token, cached (a story repeats its words)."""
+    return terms(token)
+
+
+def _terms(text: str) -> tuple[str, ...]:
+    """``nlp.similarity.terms`` of a text, word by word through the cache."""
+    return tuple(t for tok in words(text) for t in _token_terms(tok))
