@@ -352,7 +352,7 @@ async def test_schedule_chat_runs_daily_at_the_zones_local_time(
             chat = 5150
             store.subscribe(chat, "07:30", "Europe/Berlin", 5)
             before = datetime.now(UTC)
-            schedule_chat(app, chat)
+            schedule_chat(app, chat, store.subscription(chat))
             after = datetime.now(UTC)
             [job] = jq.get_jobs_by_name(f"digest:{chat}")
             assert job.chat_id == chat
@@ -370,7 +370,7 @@ async def test_schedule_chat_runs_daily_at_the_zones_local_time(
 
             # Re-subscribing with another zone replaces the job: still one, at New York's 07:30.
             store.subscribe(chat, "07:30", "America/New_York", 5)
-            schedule_chat(app, chat)
+            schedule_chat(app, chat, store.subscription(chat))
             [job2] = jq.get_jobs_by_name(f"digest:{chat}")
             assert job2 is not job
             assert job2.next_t is not None
@@ -384,9 +384,9 @@ async def test_schedule_chat_runs_daily_at_the_zones_local_time(
 
             # Another chat gets its own job; unsubscribing removes only that chat's job.
             store.subscribe(chat + 1, "18:00", "Asia/Tokyo", 3)
-            schedule_chat(app, chat + 1)
+            schedule_chat(app, chat + 1, store.subscription(chat + 1))
             store.unsubscribe(chat)
-            schedule_chat(app, chat)
+            schedule_chat(app, chat, store.subscription(chat))
             assert jq.get_jobs_by_name(f"digest:{chat}") == ()
             [other] = jq.get_jobs_by_name(f"digest:{chat + 1}")
             assert other.next_t is not None
@@ -394,6 +394,7 @@ async def test_schedule_chat_runs_daily_at_the_zones_local_time(
             assert (tokyo.hour, tokyo.minute) == (18, 0)
         finally:
             await jq.stop()
+            app.bot_data["runtime"].close()
 
 
 async def test_digest_gate_spaces_sends_evenly_one_at_a_time() -> None:
@@ -496,7 +497,7 @@ async def test_send_digest_tells_definite_from_ambiguous_failures(
         fake_telegram.block_chat(33)
         with pytest.raises(ChatGone):
             await rt.send_digest(app, 33, reply)
-    rt.writer.close()
+    rt.close()
 
 
 async def test_catch_up_at_2230_utc_skips_subscriptions_made_after_their_time(store: Store) -> None:

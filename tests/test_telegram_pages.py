@@ -20,7 +20,7 @@ def runtime(tmp_path: Path) -> Iterator[BotRuntime]:
     rt = BotRuntime(Settings(), store)
     rt.commands.bot_username = "brief_bot"
     yield rt
-    rt.writer.close()
+    rt.close()
     store.close()
 
 

@@ -15,6 +15,7 @@ import logging
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from bot.chat import adding, admin, browse, filters, follow, pages, subscriptions, welcome
 from bot.chat.reply import Button, Reply, simple
@@ -29,7 +30,7 @@ from bot.chat.spec import (
     SubscriptionListener,
     usage,
 )
-from bot.chat.views import compute_views, load_inputs, save_views
+from bot.chat.views import StoryViews, compute_views, load_inputs, save_views
 from bot.config import Settings
 from bot.store import Store
 from summarizer.models import Briefing, Story, StoryQuote
@@ -49,6 +50,8 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 # Every command, in /help order.
 COMMANDS: tuple[CommandSpec, ...] = (
@@ -86,6 +89,8 @@ class Commands:
         self._by_name = {c.name: c for c in specs}
         # Told of every subscription change (the Telegram layer reschedules the chat's digest).
         self.on_subscription_change: SubscriptionListener = lambda event: None
+        # Caches computed views; the Telegram layer hands them to its one views-writer thread.
+        self.keep_views: Callable[[StoryViews], None] = lambda views: save_views(self.store, views)
 
     async def handle(self, message: str, caller: Caller) -> Reply:
         """Run one command line ('/brief@bot ukraine') and return the reply."""
@@ -147,8 +152,12 @@ class Commands:
         if inputs is None:
             raise LookupError(story_id)
         views = await asyncio.to_thread(compute_views, inputs, self.settings.brief_words)
-        save_views(self.store, views)
+        self.keep_views(views)
         return views.briefing, list(views.quotes)
+
+    async def db(self, fn: Callable[[Store], T]) -> T:
+        """Run a store function (here, on the caller's thread: the command layer's own)."""
+        return fn(self.store)
 
     async def ingest_upload(self, name: str, data: bytes, caller: Caller) -> Reply:
         """Ingest a document sent to the bot (.txt, .md, .html)."""

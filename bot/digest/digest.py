@@ -19,7 +19,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Protocol
+from functools import partial
+from typing import TYPE_CHECKING, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.reply import Button, Line, Reply, bold, italic, line, para, text
@@ -31,26 +32,30 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
+
 
 class DigestSource(Protocol):
-    """What digests need from the bot: the store, the clock and a story's cached views.
+    """What digests need from the bot: store access, the clock and a story's cached views.
 
-    The command layer provides it (bot.chat.commands); digests never import the command layer.
+    The command layer provides it (bot.chat.commands, store calls inline); the Telegram layer
+    provides one whose store calls run on a worker thread, never on the event loop. Digests never
+    import the command layer.
     """
-
-    @property
-    def store(self) -> Store:
-        """The database."""
-        ...
 
     @property
     def clock(self) -> Callable[[], datetime]:
         """The current time (aware)."""
         ...
 
+    async def db(self, fn: Callable[[Store], T]) -> T:
+        """The result of a store function, run where the store may be used."""
+        ...
+
     async def story_views(self, story_id: int) -> tuple[Briefing, list[StoryQuote]]:
         """A story's briefing and quotes, computed if they are not cached."""
         ...
+
 
 EMPTY_NOTE = "No new stories today. I'll be back tomorrow."
 DIGEST_SENTENCES = 3
@@ -125,10 +130,14 @@ def _summary(sentences: tuple[str, ...]) -> str:
 
 async def build_digest(commands: DigestSource, chat_id: int, zone: str, n: int) -> BuiltDigest:
     """The day's top stories for a chat: new ones, and sent ones only if coverage grew."""
-    store = commands.store
     now = commands.clock()
-    sent = store.sent_coverage(chat_id)
-    candidates = rank_stories(store.stories_between(now - WINDOW, now + timedelta(minutes=1)), now)
+    sent, recent = await commands.db(
+        lambda store: (
+            store.sent_coverage(chat_id),
+            store.stories_between(now - WINDOW, now + timedelta(minutes=1)),
+        )
+    )
+    candidates = rank_stories(recent, now)
     picked: list[tuple[DigestItem, Line, Line, str]] = []
     for story in candidates:
         count = len(story.article_ids)
@@ -194,11 +203,10 @@ async def deliver(
     twice. A chat that blocked the bot is unsubscribed. A definite failure is retried after each
     of ``retry_delays`` while the local day lasts; an ambiguous one is logged and counts as sent.
     """
-    store = commands.store
     day = local_day(commands.clock(), zone).isoformat()
     delays = list(retry_delays)
     while True:
-        status = store.digest_status(chat_id, day)
+        status = await commands.db(lambda store: store.digest_status(chat_id, day))
         if status not in (None, "failed"):
             return status or "sent"
         built = await build_digest(commands, chat_id, zone, n)
@@ -206,12 +214,16 @@ async def deliver(
         wanted = bool(built.items) or empty_note
         items = [(i.story_id, i.article_count) for i in built.items]
         async with gate() if wanted else contextlib.nullcontext():
-            if not store.claim_digest(chat_id, day, [i.story_id for i in built.items]):
-                return store.digest_status(chat_id, day) or "sent"
+            ids = [i.story_id for i in built.items]
+            taken = await commands.db(partial(_claim, chat_id=chat_id, day=day, story_ids=ids))
+            if taken is not None:
+                return taken
             error = await _attempt(send, chat_id, reply if wanted else None)
         # Logged outside the gate: the next chat's send need not wait for this write, and a
         # crash before it leaves this (answered) digest "sending", which is never sent again.
-        status = _record(commands, chat_id, day, items, error)
+        status = await commands.db(
+            partial(_record, chat_id=chat_id, day=day, items=items, error=error)
+        )
         if status != "retry":
             return status
         if not delays or local_day(commands.clock(), zone).isoformat() != day:
@@ -219,6 +231,13 @@ async def deliver(
         await asyncio.sleep(delays.pop(0))
         if local_day(commands.clock(), zone).isoformat() != day:
             return "failed"
+
+
+def _claim(store: Store, chat_id: int, day: str, story_ids: list[int]) -> str | None:
+    """Claim (chat, day) for sending: None when claimed, else the status that was already there."""
+    if store.claim_digest(chat_id, day, story_ids):
+        return None
+    return store.digest_status(chat_id, day) or "sent"
 
 
 async def _attempt(send: Send, chat_id: int, reply: Reply | None) -> Exception | None:
@@ -232,14 +251,13 @@ async def _attempt(send: Send, chat_id: int, reply: Reply | None) -> Exception |
 
 
 def _record(
-    commands: DigestSource,
+    store: Store,
     chat_id: int,
     day: str,
     items: list[tuple[int, int]],
     error: Exception | None,
 ) -> str:
     """Log a claimed attempt's outcome; 'retry' for a definite failure worth another try."""
-    store = commands.store
     if error is None:
         status = "sent" if items else "empty"
         store.finish_digest(chat_id, day, status, items)
@@ -273,6 +291,19 @@ def catch_up_due(now: datetime, at: time, zone: str, since: datetime | None) -> 
     return since is None or since < due_at(local_day(now, zone), at, zone)
 
 
+def _missed(store: Store, now: datetime) -> list[tuple[int, str, int]]:
+    """(chat, zone, stories) of every subscription whose digest today is due and not yet sent."""
+    due: list[tuple[int, str, int]] = []
+    for chat_id, at, zone, n in store.subscriptions():
+        hh, mm = (int(x) for x in at.split(":"))
+        day = local_day(now, zone).isoformat()
+        if not catch_up_due(now, time(hh, mm), zone, store.subscribed_since(chat_id)):
+            continue
+        if store.digest_status(chat_id, day) in (None, "failed"):
+            due.append((chat_id, zone, n))
+    return due
+
+
 async def catch_up(
     commands: DigestSource,
     send: Send,
@@ -287,15 +318,7 @@ async def catch_up(
     does not hold up the others.
     """
     now = commands.clock()
-    store = commands.store
-    due: list[tuple[int, str, int]] = []
-    for chat_id, at, zone, n in store.subscriptions():
-        hh, mm = (int(x) for x in at.split(":"))
-        day = local_day(now, zone).isoformat()
-        if not catch_up_due(now, time(hh, mm), zone, store.subscribed_since(chat_id)):
-            continue
-        if store.digest_status(chat_id, day) in (None, "failed"):
-            due.append((chat_id, zone, n))
+    due = await commands.db(lambda store: _missed(store, now))
     statuses = await asyncio.gather(
         *(
             deliver(

@@ -40,7 +40,7 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.chat.commands import COMMANDS
 from bot.config import Settings
-from bot.store import Store
+from bot.store import Store, Subscription
 from bot.telegram import handlers, jobs
 from bot.telegram.runtime import BotContext, BotRuntime
 
@@ -95,9 +95,9 @@ async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     rt: BotRuntime = app.bot_data["runtime"]
     rt.commands.bot_username = app.bot.username or ""
     # Subscription changes are events of the command layer: reschedule that chat's digest job.
-    rt.commands.on_subscription_change = lambda event: jobs.schedule_chat(app, event.chat_id)
-    for chat_id, *_ in rt.store.subscriptions():
-        jobs.schedule_chat(app, chat_id)
+    rt.commands.on_subscription = lambda chat_id, sub: jobs.schedule_chat(app, chat_id, sub)
+    for chat_id, at, zone, n in await rt.commands.db(lambda store: store.subscriptions()):
+        jobs.schedule_chat(app, chat_id, Subscription(at, zone, n))
     jq = app.job_queue
     if jq is not None:
         jq.run_once(jobs.refresh_job, when=0, name="refresh")
@@ -114,13 +114,13 @@ async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
 
 
 async def post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Close the writer thread's connection."""
+    """Finish queued store work and close the worker threads' connections."""
     rt: BotRuntime = app.bot_data["runtime"]
-    rt.writer.close()
+    await asyncio.to_thread(rt.close)
 
 
 def build_application(
-    settings: Settings, store: Store
+    settings: Settings, store: Store | str, **backend: Any
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """Wire the bot: rate-limited tolerant bot, HTML defaults, concurrent handlers, runtime state."""
     defaults = Defaults(
@@ -146,7 +146,7 @@ def build_application(
         .post_shutdown(post_shutdown)
         .build()
     )
-    app.bot_data["runtime"] = BotRuntime(settings, store)
+    app.bot_data["runtime"] = BotRuntime(settings, store, **backend)
     messages = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
     app.add_handler(CommandHandler([c.name for c in COMMANDS], handlers.on_command, messages))
     app.add_handler(CallbackQueryHandler(handlers.on_callback))
@@ -245,8 +245,8 @@ def run_bot(
     if problem:
         print(f"briefbot: {problem}", file=sys.stderr)
         return 3
-    store = Store(db_path)
-    app = build_application(settings, store)
+    Store(db_path).close()  # create or migrate the database; the bot's threads open their own
+    app = build_application(settings, db_path)
     try:
         if webhook:
             secret = settings.webhook_secret or secrets.token_urlsafe(32)
@@ -271,7 +271,5 @@ def run_bot(
         if "Event loop stopped" not in str(exc):
             raise
         log.info("stopped during start-up")
-    finally:
-        store.close()
     log.info("briefbot stopped at %s", datetime.now(UTC).isoformat(timespec="seconds"))
     return 0

@@ -94,7 +94,7 @@ def deep_link(name: str, args: str) -> str | None:
 async def run_command(rt: BotRuntime, text: str, caller: Caller, name: str) -> Reply:
     """The command layer's reply; ingesting commands run on the writer thread."""
     if name in WRITER_COMMANDS and caller.is_admin:
-        return await rt.writer.handle(text, caller, rt.bot_username)
+        return await rt.commands.ingest(text, caller)
     return await rt.commands.handle(text, caller)
 
 
@@ -225,7 +225,7 @@ async def on_document(update: Update, context: BotContext) -> None:
     async with typing(context, msg.chat_id, thread):
         file = await doc.get_file()
         data = bytes(await file.download_as_bytearray())
-        reply = await rt.writer.ingest_upload(name, data, caller)
+        reply = await rt.commands.ingest_upload(name, data, caller)
     await rt.send(context.application, msg.chat_id, reply, thread_id=thread)
 
 

@@ -12,6 +12,7 @@ from telegram.ext import Application, CallbackContext
 
 from bot.chat.reply import Reply
 from bot.digest import digest
+from bot.store import Subscription
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ async def digest_job(context: AnyContext) -> None:
     if job is None or job.chat_id is None:
         return
     chat_id = job.chat_id
-    sub = rt.store.subscription(chat_id)
+    sub = await rt.commands.db(lambda store: store.subscription(chat_id))
     if sub is None:
         return
     status = await digest.deliver(
@@ -74,12 +75,12 @@ async def catch_up_job(context: AnyContext) -> None:
         log.info("caught up %d digests", len(done))
         for chat_id, status in done.items():
             if status == "unsubscribed":
-                schedule_chat(app, chat_id)
+                schedule_chat(app, chat_id, None)
 
 
 async def refresh_stories(rt: Any) -> int:
-    """Compute the missing cached views (each off the event loop, via the command layer)."""
-    dirty = rt.store.dirty_stories()
+    """Compute the missing cached views (each on a store thread, via the command layer)."""
+    dirty = await rt.commands.db(lambda store: store.dirty_stories())
     for sid in dirty:
         with contextlib.suppress(LookupError):  # a story emptied meanwhile
             await rt.commands.story_views(sid)
@@ -96,7 +97,7 @@ async def refresh_job(context: AnyContext) -> None:
 async def poll_job(context: AnyContext) -> None:
     """One feed polling round and the refresh of changed stories, on the writer thread."""
     rt = _runtime(context.application)
-    result = await rt.writer.poll()
+    result = await rt.commands.poll()
     log.info(
         "poll: %d/%d feeds, %d new articles, %d errors",
         result.polled,
@@ -106,15 +107,14 @@ async def poll_job(context: AnyContext) -> None:
     )
 
 
-def schedule_chat(app: AnyApp, chat_id: int) -> None:
-    """(Re)schedule a chat's daily digest job from its subscription in SQLite."""
+def schedule_chat(app: AnyApp, chat_id: int, sub: Subscription | None) -> None:
+    """(Re)schedule a chat's daily digest job for its subscription (None: no job)."""
     jq = app.job_queue
     if jq is None:
         return
     name = f"digest:{chat_id}"
     for job in jq.get_jobs_by_name(name):
         job.schedule_removal()
-    sub = _runtime(app).store.subscription(chat_id)
     if sub is None:
         return
     hh, mm = (int(x) for x in sub[0].split(":"))

@@ -1,4 +1,4 @@
-"""The state handlers share (settings, store, command layer, writer, digest gate) and sending.
+"""The state handlers share (settings, the store-backed command layer, digest gate) and sending.
 
 Replies longer than one message are paged: the first page is sent with Prev/Next buttons and
 every press edits that same message, so a view never spills into new messages.
@@ -16,16 +16,14 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.chat.commands import Caller, Commands
+from bot.chat.commands import Caller
 from bot.chat.render import to_html
 from bot.chat.reply import Button, Reply
 from bot.config import Settings
 from bot.digest import digest
-from bot.sources.live import fetch_doc, fetch_url_docs
 from bot.store import Store
+from bot.telegram.backend import Backend
 from bot.telegram.limiter import DigestGate
-from bot.telegram.writer import Writer
-from summarizer.models import CleanDoc
 
 PAGE_LIMIT = 3900  # room under 4096 for the "page 2 of 3" line
 CALLBACK_LIMIT = 64  # bytes of callback data Telegram accepts
@@ -70,28 +68,30 @@ def keyboard(
 
 
 class BotRuntime:
-    """The state handlers share: store, command layer, writer thread, digest gate, Back targets."""
+    """The state handlers share: the command layer on store threads, digest gate, Back targets.
 
-    def __init__(self, settings: Settings, store: Store) -> None:
+    It holds no database connection: every store call goes through ``commands`` (a Backend),
+    which runs it on a worker thread.
+    """
+
+    def __init__(self, settings: Settings, store: Store | str, **backend: Any) -> None:
         self.settings = settings
-        self.store = store
         self.digest_gate = DigestGate(in_flight=settings.digest_in_flight)
-        self.writer = Writer(settings, store.path)
+        path = store.path if isinstance(store, Store) else store
+        self.commands = Backend(settings, path, **backend)
         # (chat, message) -> the list or digest a story was opened from, for its Back button.
         self.back_to: OrderedDict[tuple[int, int], Page] = OrderedDict()
         # (chat, message) -> the HTML and keyboard we last put there.
         self.shown: OrderedDict[tuple[int, int], Page] = OrderedDict()
 
-        async def fetcher(url: str) -> CleanDoc:
-            return await fetch_doc(url, settings)
-
-        self.commands = Commands(store, settings, fetcher=fetcher)
-        self.commands.fetch_many = lambda url: fetch_url_docs(url, settings)
-
     @property
     def bot_username(self) -> str:
         """The bot's @username (known after start-up)."""
         return self.commands.bot_username
+
+    def close(self) -> None:
+        """Finish queued store work and stop the worker threads."""
+        self.commands.close()
 
     def caller(self, update: Update) -> Caller:
         """Who sent an update."""
