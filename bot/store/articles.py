@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict
 from typing import Any
 
@@ -87,13 +87,18 @@ class Articles:
         input_name: str,
         terms: dict[str, float],
         entities: Iterable[str],
+        evidence: Mapping[str, Any] | None = None,
+        article_id: int | None = None,
     ) -> int:
-        """Insert one article row; returns its id."""
+        """Insert one article row (with its assignment evidence; ``article_id`` None: the next
+        id); returns its id."""
         cur = self.conn.execute(
-            """INSERT INTO articles (title, outlet, author, published, url, url_key, text,
-                   content_hash, ingested_at, story_id, duplicate_of, images, input, terms, entities)
-               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+            """INSERT INTO articles (id, title, outlet, author, published, url, url_key, text,
+                   content_hash, ingested_at, story_id, duplicate_of, images, input, terms, entities,
+                   evidence, short)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
             [
+                article_id,
                 article.title,
                 article.outlet,
                 article.author,
@@ -109,6 +114,8 @@ class Articles:
                 input_name,
                 json.dumps(terms),
                 json.dumps(sorted(entities)),
+                json.dumps(evidence or {}),
+                int(article.short),
             ],
         )
         return int(cur.lastrowid or 0)

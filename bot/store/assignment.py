@@ -1,4 +1,4 @@
-"""Story assignment state: candidate stories as ``assign.StoryState``, article evidence, mending.
+"""Story assignment state: candidate stories as ``plan.StoryBefore``, article evidence, mending.
 
 The ``stories.state`` column keeps what a story's decision needs beyond its centroid (its latest
 members' title-and-lead vectors, its day, figures and results); ``articles.evidence`` keeps an
@@ -8,6 +8,7 @@ article's own, so a merged or split story can be rebuilt from its members.
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -15,7 +16,63 @@ from typing import TYPE_CHECKING, Any
 from bot.store.db import Connection, marks, parse_dt
 
 if TYPE_CHECKING:  # the clusterer (numpy, sumy) is imported only when a story is assigned
-    from summarizer.stories.assign import StoryState
+    from summarizer.stories.plan import StoryBefore
+
+#: Decoded candidate stories kept per connection: recent stories are the usual candidates.
+CACHED_STORIES = 2000
+
+
+class StoryCache:
+    """Decoded candidate stories by id, each valid for one ``version`` of its row.
+
+    Rows read or written inside a transaction are kept aside until it commits (a rollback
+    forgets them), so the cache only ever holds committed states; committed rows are kept
+    least-recently-used first out.
+    """
+
+    def __init__(self, conn: Connection, size: int = CACHED_STORIES) -> None:
+        self.conn = conn
+        self.size = size
+        self.rows: OrderedDict[int, tuple[int, StoryBefore]] = OrderedDict()
+        self.pending: dict[int, tuple[int, StoryBefore]] = {}
+        self.hits = self.misses = 0
+
+    def get(self, story_id: int, version: int) -> StoryBefore | None:
+        """The kept row if it is still at ``version``."""
+        kept = self.pending.get(story_id) or self.rows.get(story_id)
+        if kept is None or kept[0] != version:
+            self.misses += 1
+            return None
+        self.hits += 1
+        return kept[1]
+
+    def put(self, row: StoryBefore, version: int) -> None:
+        """Keep a row read (or written) at ``version``, once its transaction has committed."""
+        if not self.conn.db.conn.in_transaction:
+            self._keep(row.state.story_id, (version, row))
+            return
+        if not self.conn.in_own_transaction():
+            return  # a transaction begun elsewhere: its end is not seen, so nothing is kept
+        if not self.pending:
+            self.conn.on_end(self._ended)
+        self.pending[row.state.story_id] = (version, row)
+
+    def _ended(self, committed: bool) -> None:
+        pending, self.pending = self.pending, {}
+        if committed:
+            for sid, kept in pending.items():
+                self._keep(sid, kept)
+
+    def _keep(self, story_id: int, kept: tuple[int, StoryBefore]) -> None:
+        self.rows[story_id] = kept
+        self.rows.move_to_end(story_id)
+        while len(self.rows) > self.size:
+            self.rows.popitem(last=False)
+
+    def clear(self) -> None:
+        """Forget every story."""
+        self.rows.clear()
+        self.pending.clear()
 
 
 class Assignment:
@@ -23,29 +80,63 @@ class Assignment:
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        self.cache = StoryCache(conn)
 
-    def story_states(self, terms: Sequence[str], limit: int = 8) -> list[StoryState]:
-        """Stories sharing most index terms with the query terms, as decision states."""
-        from summarizer.stories.records import state_from_record
+    def story_candidates(self, terms: Sequence[str], limit: int = 8) -> list[StoryBefore]:
+        """Stories sharing most index terms with the query terms, as decision states.
 
+        Decoded states are kept per connection (``StoryCache``) and reused while a story's
+        ``version`` is unchanged: every change of a story bumps it, in any process.
+        """
         if not terms:
             return []
-        rows = self.conn.all(
-            f"""SELECT s.id, s.centroid, s.state, s.first_published, s.last_published,
-                       s.article_count
+        found = self.conn.all(
+            f"""SELECT s.id, s.version
                 FROM (SELECT story_id, count(*) AS n FROM story_terms WHERE term IN ({marks(terms)})
                       GROUP BY story_id ORDER BY n DESC, story_id DESC LIMIT ?) c
                 JOIN stories s ON s.id = c.story_id WHERE s.article_count > 0""",
             [*terms, limit],
         )
+        out: dict[int, StoryBefore] = {}
+        for sid, version in found:
+            hit = self.cache.get(int(sid), int(version))
+            if hit is not None:
+                out[int(sid)] = hit
+        missing = [int(sid) for sid, _ in found if int(sid) not in out]
+        if missing:
+            for version, row in self._load(missing):
+                out[row.state.story_id] = row
+                self.cache.put(row, version)
+        return [out[int(sid)] for sid, _ in found]
+
+    def _load(self, ids: Sequence[int]) -> list[tuple[int, StoryBefore]]:
+        from summarizer.stories.plan import StoryBefore
+        from summarizer.stories.records import state_from_record
+
+        rows = self.conn.all(
+            f"""SELECT id, centroid, state, first_published, last_published, article_count,
+                       version, title_article, outlets, entities
+                FROM stories WHERE id IN ({marks(ids)})""",
+            list(ids),
+        )
         return [
-            state_from_record(
-                int(r[0]),
-                json.loads(r[1]),
-                json.loads(r[2] or "{}"),
-                parse_dt(r[3]),
-                parse_dt(r[4]),
-                int(r[5]),
+            (
+                int(r[6]),
+                StoryBefore(
+                    state=state_from_record(
+                        int(r[0]),
+                        json.loads(r[1]),
+                        json.loads(r[2] or "{}"),
+                        parse_dt(r[3]),
+                        parse_dt(r[4]),
+                        int(r[5]),
+                    ),
+                    title_article=int(r[7]) if r[7] is not None else None,
+                    outlets=tuple(json.loads(r[8] or "[]")),
+                    entities=tuple(json.loads(r[9] or "[]")),
+                    first=r[3],
+                    last=r[4],
+                ),
             )
             for r in rows
         ]
@@ -101,6 +192,6 @@ class Assignment:
             self.conn.execute("DELETE FROM story_terms WHERE story_id = ?", [story_id])
             self.conn.execute(
                 "UPDATE stories SET article_count = 0, outlets = '[]', state = '{}', "
-                "briefing = NULL, quotes = NULL WHERE id = ?",
+                "briefing = NULL, quotes = NULL, version = version + 1 WHERE id = ?",
                 [story_id],
             )

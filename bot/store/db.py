@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import sqlite3
 import sys
-from collections.abc import Iterable, Iterator, Sequence, Sized
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from summarizer.read.dates import date_iso, from_iso
 
 
 @contextmanager
@@ -68,6 +70,29 @@ class Connection:
             conn.execute("PRAGMA synchronous = NORMAL")
         except sqlite3.Error as exc:
             raise _storage_error(exc) from exc
+        # Called once when the transaction this connection opened ends: committed or not.
+        self._on_end: list[Callable[[bool], None]] = []
+        self._ours = False  # the open transaction was begun by atomic() or snapshot()
+
+    def in_own_transaction(self) -> bool:
+        """Whether a transaction begun by ``atomic()`` or ``snapshot()`` is open."""
+        return self._ours and self.db.conn.in_transaction
+
+    def on_end(self, callback: Callable[[bool], None]) -> None:
+        """Call ``callback(committed)`` when the open transaction ends: now with True when none
+        is open, now with False inside a transaction not begun here (its end is not seen)."""
+        if not self.db.conn.in_transaction:
+            callback(True)
+        elif not self._ours:
+            callback(False)
+        else:
+            self._on_end.append(callback)
+
+    def _ended(self, committed: bool) -> None:
+        self._ours = False
+        callbacks, self._on_end = self._on_end, []
+        for callback in callbacks:
+            callback(committed)
 
     def close(self) -> None:
         """Close the connection (an open transaction is rolled back)."""
@@ -85,15 +110,20 @@ class Connection:
                     yield
                 return
             conn.execute("BEGIN IMMEDIATE")
+            self._ours = True
             try:
                 yield
             except BaseException:
                 self.db.rollback()
+                self._ended(False)
                 raise
             conn.execute("COMMIT")
+            self._ended(True)
         except sqlite3.Error as exc:
             if outermost:
                 self.db.rollback()
+                if self._ours:
+                    self._ended(False)
             raise _storage_error(exc) from exc
 
     @contextmanager
@@ -108,16 +138,20 @@ class Connection:
             conn.execute("BEGIN DEFERRED")
         except sqlite3.Error as exc:
             raise _storage_error(exc) from exc
+        self._ours = True
         try:
             yield
         except BaseException:
             self.db.rollback()
+            self._ended(False)
             raise
         try:  # for reads only: should a write slip in, it is kept, not silently undone
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
             self.db.rollback()
+            self._ended(False)
             raise _storage_error(exc) from exc
+        self._ended(True)
 
     def execute(self, sql: str, params: Params = ()) -> sqlite3.Cursor:
         """Run one statement (a write outside ``atomic()`` is its own transaction)."""
@@ -163,22 +197,19 @@ def now() -> str:
 
 
 def parse_dt(value: str | None) -> datetime | None:
-    """A stored ISO date, or None when empty or unreadable."""
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        return None
+    """A stored ISO date, or None when empty or unreadable (no offset: a source's zone-less date,
+    read back in ``UNKNOWN_ZONE``, see :mod:`summarizer.read.dates`)."""
+    return from_iso(value)
 
 
 def iso(value: datetime | None) -> str | None:
-    """ISO form of a datetime as given (naive values taken as UTC)."""
+    """ISO form of a datetime as given (naive values taken as UTC; a date in ``UNKNOWN_ZONE``
+    is written without an offset, so it is never stored as UTC)."""
     if value is None:
         return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.isoformat()
+    return date_iso(value)
 
 
 def utc(value: datetime | None) -> str | None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from bot.store.articles import Articles
 from bot.store.assignment import Assignment
@@ -14,7 +16,7 @@ from bot.store.feeds import Feeds
 from bot.store.index import ClusterIndex
 from bot.store.schema import applied_migrations, migrate
 from bot.store.search import Search
-from bot.store.stories import Stories
+from bot.store.stories import Stories, StoryWrite
 from bot.store.views import CachedViews
 from summarizer.models import Article
 
@@ -56,7 +58,6 @@ class Store:
         self.duplicate_context = index.duplicate_context
         self.lsh_candidates = index.lsh_candidates
         self.term_dfs = index.term_dfs
-        self.story_candidates = index.story_candidates
         self.story_member_vectors = index.story_member_vectors
         self.story_title_article = index.story_title_article
         self.story_entities = index.story_entities
@@ -68,6 +69,7 @@ class Store:
         self.story_count = stories.story_count
         self.story_article_count = stories.story_article_count
         self.dirty_stories = stories.dirty_stories
+        self.stored_utc = stories.stored_utc
         # cached views
         self.story_version = views.story_version
         self.save_story_views = views.save_story_views
@@ -92,7 +94,8 @@ class Store:
         # search
         self.search_stories = search.search_stories
         # story assignment state and mending (issue 10)
-        self.story_states = assignment.story_states
+        self.story_candidates = assignment.story_candidates
+        self.story_cache = assignment.cache
         self.set_story_state = assignment.set_story_state
         self.set_article_evidence = assignment.set_article_evidence
         self.story_members = assignment.story_members
@@ -144,6 +147,39 @@ class Store:
             if article.duplicate_of is None:
                 self.parts_index.index_article(aid, bands, term_set)
         return aid
+
+    def add_article(
+        self,
+        *,
+        article: Article,
+        article_id: int,
+        url_key: str,
+        input_name: str,
+        terms: dict[str, float],
+        evidence: Mapping[str, Any],
+        entities: Iterable[str],
+        bands: Sequence[str],
+        term_set: Iterable[str],
+        story: StoryWrite,
+        index_terms: Sequence[str],
+    ) -> tuple[int, int]:
+        """Write a new original article and the story it joined in one atomic unit: the story's
+        row (created when ``story.story_id`` is 0), the article row as ``article_id``, its index
+        entries and the story's index terms. Returns (story id, the story's new version)."""
+        with self.conn.atomic():
+            story_id, version = self.parts_stories.write_joined(story)
+            self.parts_articles.insert_article(
+                replace(article, story_id=story_id),
+                url_key=url_key,
+                input_name=input_name,
+                terms=terms,
+                entities=entities,
+                evidence=evidence,
+                article_id=article_id,
+            )
+            self.parts_index.index_article(article_id, bands, term_set)
+            self.parts_index.replace_story_terms(story_id, index_terms)
+        return story_id, version
 
     def update_story(
         self,

@@ -6,8 +6,8 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from bot.store.db import Connection, marks, parse_dt
-from summarizer.models import ArticleRef, DuplicateContext, StoryCandidate
+from bot.store.db import Connection, marks
+from summarizer.models import ArticleRef, DuplicateContext
 
 TERM_CHUNK = 500  # terms per IN (...) lookup, well under SQLite's parameter limit
 
@@ -94,28 +94,6 @@ class ClusterIndex:
                 [(t,) for t in sorted(set(terms))],
             )
 
-    def story_candidates(self, terms: Sequence[str], limit: int = 6) -> list[StoryCandidate]:
-        """Stories sharing most index terms with the query terms (inverted-index lookup)."""
-        if not terms:
-            return []
-        rows = self.conn.all(
-            f"""SELECT s.id, s.centroid, s.entities, s.first_published, s.last_published
-                FROM (SELECT story_id, count(*) AS n FROM story_terms WHERE term IN ({marks(terms)})
-                      GROUP BY story_id ORDER BY n DESC, story_id DESC LIMIT ?) c
-                JOIN stories s ON s.id = c.story_id""",
-            [*terms, limit],
-        )
-        return [
-            StoryCandidate(
-                story_id=int(r[0]),
-                centroid=json.loads(r[1]),
-                entities=frozenset(json.loads(r[2])),
-                first_published=parse_dt(r[3]),
-                last_published=parse_dt(r[4]),
-            )
-            for r in rows
-        ]
-
     def set_story_terms(self, story_id: int, terms: Sequence[str]) -> None:
         """Replace the index terms under which a story is found."""
         with self.conn.atomic():
@@ -123,6 +101,25 @@ class ClusterIndex:
             self.conn.executemany(
                 "INSERT OR IGNORE INTO story_terms (term, story_id) VALUES (?, ?)",
                 [(t, story_id) for t in terms],
+            )
+
+    def replace_story_terms(self, story_id: int, terms: Sequence[str]) -> None:
+        """``set_story_terms`` touching only the terms that changed."""
+        with self.conn.atomic():
+            old = {
+                str(r[0])
+                for r in self.conn.all("SELECT term FROM story_terms WHERE story_id = ?", [story_id])
+            }
+            new = set(terms)
+            gone = sorted(old - new)
+            if gone:
+                self.conn.execute(
+                    f"DELETE FROM story_terms WHERE story_id = ? AND term IN ({marks(gone)})",
+                    [story_id, *gone],
+                )
+            self.conn.executemany(
+                "INSERT INTO story_terms (term, story_id) VALUES (?, ?)",
+                [(t, story_id) for t in sorted(new - old)],
             )
 
     def story_member_vectors(

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.store.db import Connection, marks, now, parse_dt, utc
+from bot.store.db import Connection, iso, marks, now, parse_dt, utc
 from summarizer.models import Story
 
 # Lists read only the columns they show, never the cached briefing/quotes/centroid JSON.
@@ -17,6 +18,24 @@ STORY_COLUMNS = (
 # The "latest activity" of a story; the stories_recent index is on exactly this expression.
 RECENT = "coalesce(last_published, updated_at)"
 STORY_ORDER = f"{RECENT} DESC, id DESC"
+# A stored publication time as UTC text to the second: the form of a story's window.
+UTC_TEXT = "strftime('%Y-%m-%dT%H:%M:%S+00:00', ?)"
+
+
+@dataclass(frozen=True)
+class StoryWrite:
+    """A story's new stored columns after an article joined it (``story_id`` 0: a new story)."""
+
+    story_id: int
+    title: str
+    title_article: int
+    centroid: Mapping[str, float]
+    entities: Sequence[str]
+    first: str | None
+    last: str | None
+    article_count: int
+    outlets: Sequence[str]
+    state: Mapping[str, Any]
 
 
 class Stories:
@@ -77,6 +96,49 @@ class Stories:
                     story_id,
                 ],
             )
+
+    def write_joined(self, w: StoryWrite) -> tuple[int, int]:
+        """Store a story's columns after an article joined it, in one row write (no aggregate
+        over its members: the caller updated them from the stored ones); drops its cached views
+        and bumps its version. Returns (story id, new version)."""
+        values = [
+            w.title,
+            w.title_article,
+            json.dumps(dict(w.centroid)),
+            json.dumps(sorted(w.entities)),
+            w.first,
+            w.last,
+            w.article_count,
+            json.dumps(list(w.outlets)),
+            now(),
+            json.dumps(dict(w.state)),
+        ]
+        if w.story_id == 0:
+            cur = self.conn.execute(
+                """INSERT INTO stories (title, title_article, centroid, entities, first_published,
+                       last_published, article_count, outlets, updated_at, state, version)
+                   VALUES (?,?,?,?,?,?,?,?,?,?,1)""",
+                values,
+            )
+            return int(cur.lastrowid or 0), 1
+        rows = self.conn.all(  # read to the end, so the statement is finished
+            """UPDATE stories SET title = ?, title_article = ?, centroid = ?, entities = ?,
+                   first_published = ?, last_published = ?, article_count = ?, outlets = ?,
+                   updated_at = ?, state = ?, version = version + 1, briefing = NULL,
+                   quotes = NULL
+               WHERE id = ? RETURNING version""",
+            [*values, w.story_id],
+        )
+        if not rows:
+            raise LookupError(f"there is no story #{w.story_id}")
+        return w.story_id, int(rows[0][0])
+
+    def stored_utc(self, published: datetime | None) -> str | None:
+        """A publication time as a story's window stores it (the same SQL as ``update_story``)."""
+        if published is None:
+            return None
+        found = self.conn.scalar(f"SELECT {UTC_TEXT}", [iso(published)])
+        return str(found) if found is not None else None
 
     def _story_article_ids(self, story_ids: Sequence[int]) -> dict[int, tuple[int, ...]]:
         if not story_ids:
