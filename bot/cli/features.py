@@ -62,3 +62,26 @@ def brief_since(args: argparse.Namespace, settings: Settings, store: Store) -> i
     reply = update_reply(update, f"New since {since.isoformat(timespec='minutes')}", since)
     emit(reply.data, args.json, to_plain(reply))
     return 0
+
+
+def chart(args: argparse.Namespace, store: Store) -> int:
+    """`briefbot chart STORY_ID --out FILE.png`: the story's coverage chart."""
+    from bot.chart import render_chart
+
+    story = store.story(args.story_id)
+    if story is None:
+        return fail(f"no story {args.story_id}")
+    try:
+        png = render_chart(story.title, store.articles(story.article_ids))
+    except ValueError as exc:
+        return fail(f"cannot chart story {args.story_id}: {exc}")
+    try:
+        Path(args.out).write_bytes(png)
+    except OSError as exc:
+        return fail(f"{args.out}: cannot write ({exc.strerror or exc})")
+    emit(
+        {"story_id": story.id, "out": args.out, "bytes": len(png)},
+        args.json,
+        f"Wrote {args.out} ({len(png) // 1024} KB): story #{story.id}, {len(story.outlets)} outlets.",
+    )
+    return 0

@@ -69,6 +69,8 @@ def dispatch(args: argparse.Namespace, settings: Settings, store: Store) -> int:
         import asyncio
 
         return asyncio.run(maintain.digest_preview(args, settings, store))
+    if args.cmd == "chart":
+        return features.chart(args, store)
     if args.cmd == "feeds":
         return features.feeds(args, store)
     if args.cmd in ("merge", "split"):

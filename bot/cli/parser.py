@@ -77,6 +77,11 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--json", action="store_true")
     feeds.add_parser("export", help="the polled feeds as OPML 2.0 on stdout")
 
+    s = sub.add_parser("chart", help="a story's coverage chart as PNG")
+    s.add_argument("story_id", type=int, metavar="STORY_ID")
+    s.add_argument("--out", required=True, metavar="FILE.png")
+    s.add_argument("--json", action="store_true")
+
     s = sub.add_parser("merge", help="merge story B into story A (mend the grouping)")
     s.add_argument("story_a", type=int, metavar="A")
     s.add_argument("story_b", type=int, metavar="B")
