@@ -144,6 +144,29 @@ POLLS = [
 ]
 
 
+# The day after the first debate: a reaction piece that names only "the night before", and a
+# next-day market report that looks back at Monday's figures but brings its own.
+REACTION = [
+    (
+        at(11, 16),
+        "Halloran claims momentum after debate as Pryce camp cries foul",
+        "Maeve Halloran told supporters in Calder on Wednesday that she had won the argument over "
+        "water, as Desmond Pryce's campaign accused the moderators of bias.\n\nThe two governor "
+        "candidates met at Winthrop College for a bruising first debate the night before, with "
+        "property taxes at the centre.",
+    ),
+]
+LOOK_BACK = [
+    (
+        at(10, 21),
+        "Stocks bounce back as oil eases",
+        "Wall Street stocks rose on Tuesday, a day after a jump in oil prices sent the Dow Jones "
+        "Industrial Average down 310 points. The Dow gained 0.6% and the Nasdaq Composite "
+        "climbed 0.9%.\n\nEnergy shares lagged as Brent crude slipped to $91 a barrel.",
+    ),
+]
+
+
 def run(*groups: list[tuple[datetime, str, str]]) -> dict[str, int]:
     """Assign every article of the groups in time order; title -> story id."""
     index = OnlineIndex()
@@ -176,6 +199,20 @@ def test_two_polls_are_two_stories() -> None:
     assigned = run(POLLS, DEBATES)
     assert len(stories_of(assigned, POLLS)) == 2
     assert not stories_of(assigned, POLLS) & stories_of(assigned, DEBATES)
+
+
+def test_a_next_day_reaction_that_names_the_night_before_joins_the_happening() -> None:
+    assigned = run(BLAST, DEBATES, POLLS, REACTION)
+    assert stories_of(assigned, REACTION) == stories_of(assigned, DEBATES[:2])
+    assert not stories_of(assigned, REACTION) & stories_of(assigned, POLLS)
+
+
+def test_a_next_day_report_with_its_own_results_stays_apart_though_it_repeats_a_figure() -> None:
+    assigned = run(MARKETS[:2], LOOK_BACK, BLAST)
+    monday, tuesday = stories_of(assigned, MARKETS[:2]), stories_of(assigned, LOOK_BACK)
+    assert len(monday) == 1 and monday != tuesday
+    sig = extract(LOOK_BACK[0][1], LOOK_BACK[0][2], LOOK_BACK[0][0])
+    assert "#310" in sig.figures and at(9, 0).date() in sig.days_named  # shares, names Monday
 
 
 def test_the_rule_not_dissimilarity_keeps_the_second_debate_apart() -> None:
@@ -263,6 +300,12 @@ def test_days_are_read_from_title_then_lead_and_resolved_against_publication() -
     assert days.event_day("Vote set", "The vote is next Tuesday", wed) == at(17, 0).date()
     assert days.event_day("Poll", "Released March 9", wed) == at(9, 0).date()
     assert days.event_day("Nothing", "No day here", wed) is None
+    assert days.day_references("On Tuesday, a day after the vote", wed) == [
+        at(10, 0).date(),
+        at(9, 0).date(),
+    ]
+    assert days.day_references("They met the night before", wed) == [at(10, 0).date()]
+    assert days.day_references("The day after tomorrow", wed) == []
     assert days.event_day("On Monday", "", None) is None
     assert days.result_figures("Rovers won 3-1; turnout 52% and 48.5 percent") == {
         "3-1",

@@ -16,9 +16,13 @@ in one week or two polls:
    differ, the article reports another happening unless it shares an identifying figure with the
    story (an amount or a count anywhere in the text, a score or a percentage in title or lead:
    "14 workers", "$2.1 million", "95,000 people", "52%"): a follow-up about the same happening
-   repeats its specifics, the next day's market report or game or debate brings new ones. A happening that runs overnight is
-   one happening: the days may also differ by one when the article names the story's day too
-   ("overnight Tuesday ... before dawn Wednesday").
+   repeats its specifics, the next day's market report or game or debate brings new ones. A
+   happening that runs overnight, and the next day's reaction to it, belong to it: the days may
+   also differ by one when the article names the story's day too ("overnight Tuesday ... before
+   dawn Wednesday", "on Wednesday ..., a day after the debate"). Either way, when both the story
+   and the article give results in title or lead (scores, percentages) and share none, the
+   article reports the next round (a day's trading, a poll) even if it looks back at the story's
+   figures ("Stocks rebound on Tuesday, a day after the Dow lost 310 points; the Dow gains 0.6%").
 2. A score (3-1, 102-99) identifies a result: when the article and the story both give scores in
    title or lead and share none, they report different games or votes, whatever day they name.
 3. Reports that name no day (most headline-only items) are kept apart by time alone: the score
@@ -176,7 +180,8 @@ def same_happening(sig: Signals, story: StoryState) -> tuple[bool, str]:
     if sig.day is not None and story.day is not None and sig.day != story.day:
         shares_figure = bool(sig.figures & story.figures or sig.results & story.results)
         overnight = abs((sig.day - story.day).days) == 1 and story.day in sig.days_named
-        if not (shares_figure or overnight):
+        new_results = bool(sig.results and story.results) and not sig.results & story.results
+        if new_results or not (shares_figure or overnight):
             return False, f"another day ({sig.day.isoformat()} vs {story.day.isoformat()})"
     scores_a = {r for r in sig.results if not r.endswith("%")}
     scores_b = {r for r in story.results if not r.endswith("%")}

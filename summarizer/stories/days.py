@@ -26,6 +26,13 @@ _DAY_RE = re.compile(
     r"|\b(?P<day2>\d{1,2})(?:st|nd|rd|th)?\s+(?P<month2>" + _MONTH_ALT + r")\b",
     re.IGNORECASE,
 )
+# "the night before", "a day after", "the previous day": one day before the day named just before
+# it (or the publication day), as in "Health officials on Wednesday ..., a day after the blast".
+_RELATIVE_RE = re.compile(
+    r"\b(?:the\s+(?:night|day|evening)\s+before|a\s+day\s+(?:after|earlier)"
+    r"|the\s+day\s+after(?!\s+tomorrow)|the\s+previous\s+(?:day|night|evening))\b",
+    re.IGNORECASE,
+)
 # A score (3-1, 102-99, 6-4) or a percentage: the result of a game, a vote, a poll.
 _SCORE_RE = re.compile(r"(?<![\d.,-])(\d{1,3})\s?[-–]\s?(\d{1,3})(?![\d%.,-])")
 _PERCENT_RE = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d)?)\s?(?:%|per ?cent\b|percent\b)", re.I)
@@ -36,14 +43,21 @@ def day_references(text: str, published: datetime | None) -> list[date]:
 
     A bare weekday is the latest such day on or before publication ("next Tuesday" the coming
     one); "yesterday" and "last night" the day before; dates without a year take the
-    publication year. Without a publication time nothing can be resolved: an empty list.
+    publication year; "the night before" or "a day after" the day before the last day named
+    (else before publication). Without a publication time nothing can be resolved: an empty list.
     """
     if published is None:
         return []
     base = published.date()
     out: list[date] = []
-    for m in _DAY_RE.finditer(text):
-        day = _resolve(m, base)
+    anchor = base
+    matches = sorted([*_DAY_RE.finditer(text), *_RELATIVE_RE.finditer(text)], key=lambda m: m.start())
+    for m in matches:
+        if m.re is _RELATIVE_RE:
+            day: date | None = anchor - timedelta(days=1)
+        else:
+            day = _resolve(m, base)
+            anchor = day or anchor
         if day is not None and day not in out:
             out.append(day)
     return out
