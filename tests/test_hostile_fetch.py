@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import ipaddress
+import os
 import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -196,24 +197,51 @@ async def test_malformed_feed_is_reported_as_a_malformed_feed(server: FeedServer
         await fetch_url_docs(server.url("/broken.xml"), settings)
 
 
-async def test_failed_entries_back_off_like_feeds(
-    server: FeedServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from bot import sources
-    from bot.sources.feeds import EntryBackoff
+def _gone_feed(server: FeedServer) -> str:
+    """A feed whose one entry's page is a 404 with no text of its own to fall back on."""
+    link = server.url("/gone")
+    body = f'<rss version="2.0"><channel><title>F</title><item><link>{link}</link></item>'
+    server.add("/f.xml", Route(body=(body + "</channel></rss>").encode()))
+    return server.url("/f.xml")
+
+
+async def test_failed_entries_back_off_like_feeds(server: FeedServer, tmp_path: Path) -> None:
     from bot.sources.live import poll_round
     from bot.store import Store
 
-    monkeypatch.setattr(sources.live, "ENTRY_BACKOFF", EntryBackoff())
-    link = server.url("/gone")  # 404, and the entry has no text of its own to fall back on
-    body = f'<rss version="2.0"><channel><title>F</title><item><link>{link}</link></item>'
-    server.add("/f.xml", Route(body=(body + "</channel></rss>").encode()))
+    feed = _gone_feed(server)
     settings = Settings(fetch_allow=LOCAL, fetch_timeout=5.0, feed_interval_minutes=5)
-    with Store(str(tmp_path / "b.db")) as store:
-        store.add_feed(server.url("/f.xml"))
-        fetched = []
-        for minutes in (0, 6, 12, 30):  # failures at 0 (wait 10 min) and 12 (wait 20 min)
+    fetched = []
+    for minutes in (0, 6, 12, 30):  # failures at 0 (wait 10 min) and 12 (wait 20 min)
+        with Store(str(tmp_path / "b.db")) as store:  # a fresh connection each round
+            store.add_feed(feed)
             report = await poll_round(store, settings, now=NOW + timedelta(minutes=minutes))
-            assert report.polled == 1 and not report.report.ingested
-            fetched.append(len(server.requests_for("/gone")))
+        assert report.polled == 1 and not report.report.ingested
+        fetched.append(len(server.requests_for("/gone")))
     assert fetched == [1, 1, 2, 2]
+
+
+async def test_entry_backoff_survives_a_restart(server: FeedServer, tmp_path: Path) -> None:
+    """A failed entry is not fetched again by a new `briefbot poll` process while it waits."""
+    import subprocess
+
+    from bot_process import briefbot_command
+
+    from bot.sources.live import poll_round
+    from bot.store import Store
+
+    feed, db = _gone_feed(server), str(tmp_path / "r.db")
+    settings = Settings(fetch_allow=LOCAL, fetch_timeout=5.0, feed_interval_minutes=5)
+    with Store(db) as store:
+        store.add_feed(feed)
+        await poll_round(store, settings, now=datetime.now(UTC))  # the poller's own clock
+        assert len(server.requests_for("/gone")) == 1
+        store.save_feed_state(feed, "", "", 0, None, "")  # the feed itself is due again at once
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BRIEFBOT_", "TELEGRAM_"))}
+    env["BRIEFBOT_FETCH_ALLOW"] = LOCAL[0]
+    done = subprocess.run(
+        [*briefbot_command(), "--db", db, "poll"], env=env, capture_output=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr.decode()[-500:]
+    assert len(server.requests_for("/f.xml")) == 2  # the new process read the feed again ...
+    assert len(server.requests_for("/gone")) == 1  # ... and left the failed entry waiting

@@ -36,7 +36,6 @@ from summarizer.read.feeds import FeedEntry, parse_feed
 __all__ = [
     "MAX_BACKOFF",
     "POLL_INTERVAL",
-    "EntryBackoff",
     "FeedPollResult",
     "FeedState",
     "PolledEntry",
@@ -94,34 +93,6 @@ def backoff_delay(failures: int, interval: timedelta = POLL_INTERVAL) -> timedel
         return interval
     factor: int = 2 ** min(failures, 32)
     return min(interval * factor, MAX_BACKOFF)
-
-
-class EntryBackoff:
-    """Entries that failed wait before their next try, doubling like feeds (up to MAX_BACKOFF).
-
-    Kept in memory by the long-running bot (one poller per process); a one-shot ``briefbot
-    poll`` starts afresh. At most ``limit`` URLs are remembered (the oldest are forgotten).
-    """
-
-    def __init__(self, limit: int = 10_000) -> None:
-        self.limit = limit
-        self._state: dict[str, tuple[int, datetime]] = {}
-
-    def waiting(self, url: str, now: datetime) -> bool:
-        """True while ``url`` is backing off."""
-        state = self._state.get(url)
-        return state is not None and state[1] > now
-
-    def failed(self, url: str, now: datetime, interval: timedelta = POLL_INTERVAL) -> None:
-        """Record a failure: the next try waits ``backoff_delay(failures)``."""
-        failures = self._state.pop(url, (0, now))[0] + 1
-        self._state[url] = (failures, now + backoff_delay(failures, interval))
-        while len(self._state) > self.limit:
-            self._state.pop(next(iter(self._state)))
-
-    def succeeded(self, url: str) -> None:
-        """Forget ``url``'s failures."""
-        self._state.pop(url, None)
 
 
 def is_due(state: FeedState, now: datetime) -> bool:

@@ -12,7 +12,7 @@ from typing import TypeVar
 import httpx
 
 from bot.config import Settings
-from bot.sources.feeds import EntryBackoff, FeedState, PolledEntry, is_due, poll_feeds
+from bot.sources.feeds import FeedState, PolledEntry, backoff_delay, is_due, poll_feeds
 from bot.sources.fetch import FetchError, FetchLimits, FetchResult, fetch_url, make_client
 from bot.sources.ingest import (
     IngestReport,
@@ -24,6 +24,7 @@ from bot.sources.ingest import (
 )
 from bot.sources.sandbox import shared_sandbox
 from bot.store import Feed, Store
+from bot.store.backoff import EntryBackoffs
 from summarizer.errors import InputError
 from summarizer.models import CleanDoc
 from summarizer.read.decode import decode_bytes
@@ -224,15 +225,11 @@ def _state(feed: Feed) -> FeedState:
     )
 
 
-#: Failed feed entries of this process, backing off like feeds.
-ENTRY_BACKOFF = EntryBackoff()
-
-
-def _known(store: Store, now: datetime) -> Callable[[str], bool]:
+def _known(store: Store, backoffs: EntryBackoffs, now: datetime) -> Callable[[str], bool]:
     """Entries not to fetch this round: already stored, or backing off after a failure."""
 
     def known(url: str) -> bool:
-        if ENTRY_BACKOFF.waiting(url, now):
+        if backoffs.entry_waiting(url, now):
             return True
         try:
             return store.find_by_url(normalize_url(url)) is not None
@@ -256,14 +253,17 @@ async def poll_round(
     out = PollReport(feeds=len(states))
     if not states:
         return out
-    known = _known(store, now)
+    backoffs = EntryBackoffs(store.conn)  # failed entries wait like feeds, across restarts
+    known = _known(store, backoffs, now)
     interval = timedelta(minutes=settings.feed_interval_minutes)
 
     async def save(_feed: int, polled: PolledEntry) -> None:
+        url = polled.entry.url
         if await _save_polled(store, polled, out.report):
-            ENTRY_BACKOFF.succeeded(polled.entry.url)
+            backoffs.entry_succeeded(url)
         else:
-            ENTRY_BACKOFF.failed(polled.entry.url, now, interval)
+            failures = backoffs.entry_failures(url)[0] + 1
+            backoffs.entry_failed(url, failures, now + backoff_delay(failures, interval), now)
 
     results = await poll_feeds(
         states,

@@ -239,6 +239,22 @@ def _follows_filters_settings(db: sqlite_utils.Database) -> None:
     )
 
 
+@MIGRATIONS(name="0011_entry_backoff")
+def _entry_backoff(db: sqlite_utils.Database) -> None:
+    """Issue 16: failed feed entries back off across restarts, like feeds."""
+    _run(
+        db,
+        """
+        CREATE TABLE entry_backoff (
+            url TEXT PRIMARY KEY,
+            failures INTEGER NOT NULL,
+            retry_at TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX entry_backoff_retry ON entry_backoff(retry_at)
+        """,
+    )
+
+
 def _import_legacy(db: sqlite_utils.Database) -> None:
     """Record the migrations an old-layout database applied (its own ``_migrations`` table)."""
     if LEGACY_TABLE not in db.table_names():
