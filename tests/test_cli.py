@@ -20,6 +20,7 @@ import pytest
 from cli_runner import CliResult, run_cli
 
 from bot.store import Store
+from summarizer.read.dates import from_iso, zone_label
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "bot" / "samples"
@@ -138,7 +139,7 @@ def test_stories_are_listed_newest_activity_first(samples: Corpus) -> None:
     latest = []
     for s in listed:
         sources = samples.json("sources", str(s["id"]))["sources"]
-        latest.append(max(datetime.fromisoformat(src["published"]) for src in sources))
+        latest.append(max(d for src in sources if (d := from_iso(src["published"]))))
     assert latest == sorted(latest, reverse=True)
 
 
@@ -212,7 +213,7 @@ def test_quotes_and_sources_json(samples: Corpus) -> None:
                 assert set(s) >= {"article_id", "outlet", "title", "url", "published"}
                 a = arts[s["article_id"]]
                 assert (s["outlet"], s["title"], s["url"]) == (a.outlet, a.title, a.url)
-                assert datetime.fromisoformat(s["published"]).tzinfo is not None
+                assert s["published_zone"] == zone_label(from_iso(s["published"])) is not None
 
 
 def test_article_json(samples: Corpus) -> None:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from bot.chat.reply import Button, Line, Reply, Span, bold, italic, line, link, para, text
 from summarizer.models import Article, Briefing, BriefSentence, Story, StoryQuote
+from summarizer.read.dates import date_iso, zone_label
 
 VIEWS = ("brief", "quotes", "sources")
 
@@ -250,7 +251,8 @@ def sources_data(
                 "outlet": a.outlet,
                 "title": a.title,
                 "url": a.url,
-                "published": iso(a.published),
+                "published": date_iso(a.published),
+                "published_zone": zone_label(a.published),
                 "author": a.author,
                 "supports_sentences": support.get(a.id, []),
             }
@@ -335,7 +337,8 @@ def article_data(a: Article, quotes: Sequence[object]) -> dict[str, object]:
         "title": a.title,
         "outlet": a.outlet,
         "author": a.author,
-        "published": iso(a.published),
+        "published": date_iso(a.published),
+        "published_zone": zone_label(a.published),
         "url": a.url,
         "story_id": a.story_id,
         "images": list(a.images),

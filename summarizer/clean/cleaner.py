@@ -11,7 +11,7 @@ teaser) is kept; only input with no words of its own is refused.
 
 Metadata is taken from front matter, HTML meta/JSON-LD, bylines, datelines, copyright lines,
 source links and image URLs; the outlet is reconciled by :class:`summarizer.read.outlets.OutletEvidence`.
-Dates are timezone-aware; a time given without a zone is taken as UTC (see :mod:`summarizer.read.meta`).
+A date given without a zone keeps that fact (``UNKNOWN_ZONE``, see :mod:`summarizer.read.dates`).
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from urllib.parse import urljoin
 import feedparser
 
 from summarizer.errors import InputError
+from summarizer.read.dates import UNKNOWN_ZONE
 from summarizer.read.urls import normalize_url
 
 __all__ = ["FeedEntry", "ParsedFeed", "parse_feed"]
@@ -199,8 +200,8 @@ def _parse_rfc3339(value: str) -> datetime | None:
         parsed = datetime.fromisoformat(value.replace("z", "Z"))
     except ValueError:
         return None
-    if parsed.tzinfo is None:  # the spec requires an offset; assume UTC rather than guess local
-        parsed = parsed.replace(tzinfo=UTC)
+    if parsed.tzinfo is None:  # the spec requires an offset; without one the zone is unknown
+        parsed = parsed.replace(tzinfo=UNKNOWN_ZONE)
     return parsed
 
 
