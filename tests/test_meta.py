@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from summarizer.read.dates import UNKNOWN_ZONE, date_iso, zone_known
 from summarizer.read.meta import (
     is_person_name,
     parse_byline,
@@ -40,6 +41,26 @@ def test_parse_date(text: str, expected: datetime) -> None:
     got = parse_date(text)
     assert got == expected
     assert got is not None and got.tzinfo is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "known"),
+    [
+        ("2025-02-11 05:01:11", False),
+        ("2025-02-11", False),
+        ("09:33, February 11, 2025", False),
+        ("10 February 2025", False),
+        ("2025-02-11T05:01:11Z", True),
+        ("2025-02-11T07:01:11+02:00", True),
+        ("3:05 PM EST, Mon February 10, 2025", True),
+        ("Mon 10 Feb 2025 14.05 GMT", True),
+    ],
+)
+def test_parse_date_says_whether_the_zone_was_stated(text: str, known: bool) -> None:
+    got = parse_date(text)
+    assert got is not None and zone_known(got) is known
+    assert (got.tzinfo is UNKNOWN_ZONE) is not known
+    assert (date_iso(got) or "").endswith(("+00:00", "+02:00", "-05:00")) is known
 
 
 @pytest.mark.parametrize("text", ["", "yesterday", "February 30, 2025", "no date here", "12:30"])
