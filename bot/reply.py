@@ -34,12 +34,21 @@ class Button:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent with a reply (a chart PNG, an OPML export)."""
+
+    name: str
+    content: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
 class Reply:
     """A reply: paragraphs (each a tuple of lines), buttons in rows, and machine-readable data."""
 
     paragraphs: tuple[tuple[Line, ...], ...] = ()
     buttons: tuple[tuple[Button, ...], ...] = ()
     data: dict[str, object] = field(default_factory=dict, compare=False)
+    file: Attachment | None = field(default=None, compare=False)
 
     @property
     def plain(self) -> str:

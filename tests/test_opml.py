@@ -108,3 +108,24 @@ def test_export_is_valid_opml_2_and_round_trips(tmp_path: Path) -> None:
 def test_write_escapes_urls() -> None:
     url = 'https://a.example/f?x=1&y="2"<'
     assert parse_opml(write_opml([url]).encode()) == [url]
+
+
+async def test_chat_feeds_export_and_upload(tmp_path: Path) -> None:
+    from bot.chat.commands import Caller, Commands
+    from bot.config import Settings
+
+    admin, user = Caller(chat_id=1, is_admin=True), Caller(chat_id=2)
+    with Store(tmp_path / "c.db") as store:
+        cmds = Commands(store, Settings())
+        assert "caption /feeds import" in (await cmds.handle("/feeds import", admin)).plain
+        bad = await cmds.ingest_upload("list.opml", b"<opml><body>", admin)
+        assert "Could not import" in bad.plain and "No feed was added" in bad.plain
+        assert "only the bot's admins" in (await cmds.ingest_upload("a.opml", GOOD, user)).plain
+        done = await cmds.ingest_upload("a.opml", GOOD, admin)
+        assert done.data == {
+            "added": ["https://courier.example/feed.xml", "http://plains.example/rss"],
+            "duplicates": ["https://courier.example/feed.xml"],
+        }
+        exported = await cmds.handle("/feeds export", admin)
+        assert exported.file is not None and exported.file.name.endswith(".opml")
+        assert parse_opml(exported.file.content) == done.data["added"]

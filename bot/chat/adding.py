@@ -7,6 +7,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from bot.chat import pages
+from bot.chat.opml import import_upload, is_opml
 from bot.chat.reply import Reply, bold, line, para, simple, text
 from bot.chat.spec import PAGE_SIZE, Caller, CommandSpec
 from bot.sources.ingest import KINDS, MAX_FILE_BYTES, Prepared, prepare_upload, save_article
@@ -74,6 +75,8 @@ async def ingest_upload(cmds: Commands, name: str, data: bytes, caller: Caller) 
     """Ingest a document sent to the bot (.txt, .md, .html)."""
     if not caller.is_admin:
         return simple("Sorry, only the bot's admins can add articles.")
+    if is_opml(name, data):  # a feed list (/feeds import): its feeds, all or none
+        return await import_upload(cmds, name, data)
     kind = KINDS.get(PurePath(name).suffix.lower())
     if kind is None:
         return simple(f"I can read .txt, .md and .html files, not “{name}”.")

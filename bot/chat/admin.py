@@ -7,6 +7,7 @@ import re
 from typing import TYPE_CHECKING
 
 from bot.chat import pages
+from bot.chat.opml import feeds_opml
 from bot.chat.reply import Reply, bold, italic, line, simple, text
 from bot.chat.spec import Caller, CommandSpec, two_ids
 from summarizer.models import Story
@@ -37,6 +38,8 @@ async def feeds(cmds: Commands, args: str, caller: Caller) -> Reply:
         return simple(
             f"Feed removed: {url}" if url else f"There is no feed {parts[1]}. /feeds lists them."
         )
+    if parts[0] in ("export", "import") and len(parts) == 1:
+        return await feeds_opml(cmds, parts[0])
     return simple(cmds.usage("feeds"))
 
 
@@ -104,7 +107,7 @@ async def mended(cmds: Commands, summary: str, story_ids: list[int]) -> Reply:
 COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "feeds",
-        "[add URL | remove N]",
+        "[add URL | remove N | export | import]",
         "List or change the polled feeds (admins)",
         admin=True,
         run=feeds,

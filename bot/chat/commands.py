@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TypeVar
 
-from bot.chat import adding, admin, browse, filters, follow, pages, subscriptions, welcome
+from bot.chat import adding, admin, browse, chart, filters, follow, pages, subscriptions, welcome
 from bot.chat.reply import Button, Reply, simple
 from bot.chat.spec import (
     NO_STORIES,
@@ -60,6 +60,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     *subscriptions.COMMANDS,
     *follow.COMMANDS,
     *filters.COMMANDS,
+    *chart.COMMANDS,
     *adding.COMMANDS,
     *admin.COMMANDS,
 )

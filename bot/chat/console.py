@@ -71,6 +71,9 @@ async def console(settings: Settings, db_path: str, stdin: TextIO, stdout: TextI
                 print(f"Something went wrong: {type(exc).__name__}: {exc}", file=stdout, flush=True)
                 continue
             print(render_console(reply, buttons) + "\n", file=stdout, flush=True)
+            if reply.file is not None:  # in Telegram a document; here a note of what it was
+                kb = max(1, len(reply.file.content) // 1024)
+                print(f"[file {reply.file.name}, {kb} KB]\n", file=stdout, flush=True)
     finally:
         store.close()
     return 0

@@ -36,6 +36,7 @@ async def alert_round(app: AnyApp) -> dict[int, str]:
         done[alert.chat_id] = await cmds.db(
             lambda store, a=alert, e=error: record_alert(store, a, e, now)
         )
+    log.debug("alert round: %d chats", len(done))
     if done:
         log.info("follow alerts: %s", done)
     return done

@@ -41,7 +41,7 @@ from telegram.warnings import PTBDeprecationWarning
 from bot.chat.commands import COMMANDS
 from bot.config import Settings
 from bot.store import Store, Subscription
-from bot.telegram import handlers, jobs
+from bot.telegram import alerts, handlers, jobs
 from bot.telegram.runtime import BotContext, BotRuntime
 
 log = logging.getLogger(__name__)
@@ -109,6 +109,7 @@ async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
             first=5.0,
             name="poll",
         )
+        alerts.schedule_alerts(app)  # followed stories: alerts with what is new
     await set_command_menus(app)
     log.info("briefbot is running as @%s", rt.commands.bot_username)
 

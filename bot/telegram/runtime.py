@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import Application, CallbackContext, ExtBot
 
@@ -30,6 +30,7 @@ CALLBACK_LIMIT = 64  # bytes of callback data Telegram accepts
 PAGE_MARK = "|p"  # "/quotes 12|p2": page 2 of that view
 BACK = "/back"
 STASH_SIZE = 2000  # messages we remember a "Back" target for
+CAPTION_LIMIT = 1000  # a file's caption (Telegram: 1024 characters after entities)
 _PAGE_RE = re.compile(r"^(.*)\|p(\d+)$", re.S)
 # httpx errors raised before the request was written: the message certainly did not leave.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
@@ -176,6 +177,18 @@ class BotRuntime:
         """Send a reply: one message (paged when long, when ``command`` can re-run it) or several."""
         sent = []
         pages = self.pages(reply, command)
+        if reply.file is not None:  # the file first, the text as its caption when it fits
+            fits = len(pages) == 1 and len(reply.plain) <= CAPTION_LIMIT
+            doc = await app.bot.send_document(
+                chat_id,
+                InputFile(reply.file.content, filename=reply.file.name),
+                caption=pages[0].html if fits else None,
+                reply_markup=pages[0].markup if fits else None,
+                message_thread_id=thread_id,
+            )
+            sent.append(doc)
+            if fits:
+                return sent
         # Paged: the first page only (Prev/Next edit it); otherwise every piece in turn.
         for page in pages[:1] if pages[0].of > 1 else pages:
             msg = await app.bot.send_message(
