@@ -1,13 +1,23 @@
 """Line-level tests for page clutter, by shape: every rule is general (no outlet's own strings).
 
 Each predicate takes one line of text (markdown already reduced to plain text) and answers
-whether it has the shape of one kind of clutter. The context rules (pairs, runs, blocks) live
-in :mod:`summarizer.clean.cleaner`.
+whether it has the shape of one kind of clutter. The basic measures live in
+:mod:`summarizer.clean.shape` and the appeal rules in :mod:`summarizer.clean.appeals` (both
+re-exported here); the context rules (pairs, runs, blocks) in :mod:`summarizer.clean.rules`.
 """
 
 from __future__ import annotations
 
 import re
+
+from summarizer.clean.appeals import is_appeal, is_fundraising, is_personal_voice, is_we_voice
+from summarizer.clean.shape import (
+    QUOTE_CHARS,
+    caps_ratio,
+    ends_like_sentence,
+    is_title_case,
+    word_count,
+)
 
 __all__ = [
     "caps_ratio",
@@ -29,44 +39,6 @@ __all__ = [
     "is_we_voice",
     "word_count",
 ]
-
-_TERMINAL_RE = re.compile(r"[.!?…][\"'”’»)\]]*\s*$|[\"”»]\s*$")
-
-
-def ends_like_sentence(line: str) -> bool:
-    """Ends with . ! ? … (possibly followed by closing quotes/brackets) or a closing quote."""
-    return bool(_TERMINAL_RE.search(line[-8:]))
-
-
-def word_count(line: str) -> int:
-    """Whitespace-separated words."""
-    return line.count(" ") + 1 if line else 0
-
-
-_UPPER_RE = re.compile(r"[^\W\d_]")
-_CAP_RE = re.compile(r"[A-ZÀ-ÖØ-ÞΑ-ΩА-Я]")
-
-
-def caps_ratio(line: str) -> float:
-    """Share of upper-case letters among the letters."""
-    letters = "".join(_UPPER_RE.findall(line))
-    if not letters:
-        return 0.0
-    return len(_CAP_RE.findall(letters)) / len(letters)
-
-
-_SMALL = frozenset("a an and at by for from in of on or the to with vs via de la le du".split())
-
-
-def is_title_case(line: str) -> bool:
-    """Most significant words start with a capital (menu items, headings, labels)."""
-    significant = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line) if w.lower() not in _SMALL]
-    if not significant:
-        return False
-    return sum(1 for w in significant if w[0].isupper()) >= 0.75 * len(significant)
-
-
-# Related stories: "... Some Outlet - 4h -", "... 3 hours ago", "Outlet · 2d".
 _RELATED_ITEM_RE = re.compile(
     r"(?:\s[-–—|·•]\s*|[a-z.…)\]])\s*\d{1,3}\s?(?:s|m|min|mins|h|hr|hrs|d|w|wk|mo|y)\s*(?:[-–—|·•]\s*)?$"
     r"|\b\d{1,3}\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?)\s+ago\s*[-–—|·•]?\s*$",
@@ -129,136 +101,6 @@ def is_cross_link(line: str) -> bool:
     return word_count(rest) <= 30
 
 
-_APPEAL_RE = re.compile(
-    r"\byour\s+(?:support|donation|contribution|gift|subscription|membership|inbox|email\s+address)"
-    r"|\b(?:support|fund|back)\s+(?:our|us|independent|quality|trusted)\b"
-    r"|\bhelp\s+(?:us|keep\s+(?:our|us|journalism))\b|\bwe\s+(?:need|rely\s+on|depend\s+on)\s+(?:your|readers)"
-    r"|\b(?:donate|contribute)\s+(?:now|today|here|to\s+(?:us|our))\b"
-    r"|\b(?:sign\s+up|subscribe|register)\s+(?:now|today|here|for\s+(?:free|our|the|a)|to\s+(?:our|the|get|receive))"
-    r"|\b(?:already\s+a\s+(?:subscriber|member)|become\s+a\s+(?:member|subscriber|supporter|patron))"
-    r"|\b(?:for\s+as\s+little\s+as|cancel\s+any\s*time|unlimited\s+(?:digital\s+)?access)"
-    r"|\bthanks?\s+(?:you\s+)?for\s+(?:reading|your\s+support|supporting)"
-    r"|\b(?:newsletter|paywall|ad[- ]?blocker)s?\b.{0,60}\byou",
-)
-_APPEAL_START_RE = re.compile(
-    r"^(?:sign\s+up|subscribe|donate|support|join|become|get\s+(?:our|the|unlimited)|"
-    r"log\s+in|sign\s+in|register|enter\s+your|already\s+(?:a|have))\b",
-    re.I,
-)
-_QUOTE_CHARS = ('"', "“", "”", "«", "»")
-
-
-_APPEAL_HINT_RE = re.compile(
-    r"your|support|help us|donat|contribut|subscri|sign up|regist|already|become|as little|"
-    r"cancel|unlimited|thank|newsletter|paywall|blocker|we need|rely on|depend on|join|log in|"
-    r"sign in|get our|get the|get unlimited|enter your|fund|back our|back us",
-)
-
-
-# Money words of an outlet asking its readers to pay for the journalism.
-# Money words of an outlet asking its readers to pay for the journalism (on lower-cased text).
-_FUNDRAISE_RE = re.compile(
-    r"\b(?:donat(?:e|es|ed|ing|ion|ions)|contribut(?:e|ion|ions)|chip\s+in|gifts?\s+of\s+any|"
-    r"any\s+(?:size|amount)|costs?\s+(?:money|a\s+lot)|(?:is|isn'?t|is\s+not)\s+free\b|"
-    r"free\s+(?:for|to)\s+(?:everyone|all|anyone|read)|paywalls?|memberships?|"
-    r"subscri(?:be|bers?|ptions?)|reader[- ](?:funded|supported)|funded\s+by\s+(?:readers|you)|"
-    r"(?:support|fund|back|sustain)\s+(?:our|us|this|independent|local|quality|trusted|"
-    r"journalism|reporting)|your\s+(?:support|generosity|donation|gift|contribution)|"
-    r"tax[- ]deductible|non-?profit\s+newsroom|"
-    r"independent\s+(?:local\s+)?(?:journalism|reporting|news))"
-)
-# "we"/"our"/"us" (the newsroom) and "you"/"your" (the reader), on lower-cased text; the
-# apostrophe ends the word, so "we're" and "you'll" count too.
-_PERSONAL_RE = re.compile(r"\b(?:we|ours?|us|you|yours?)\b")
-_SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])")
-_ENTITY_RE = re.compile(r"\d|[a-z,;]\s+[A-Z][a-z]")
-
-
-def _sentences(line: str) -> list[str]:
-    return [s for s in _SENTENCE_SPLIT_RE.split(line) if s]
-
-
-def _has_news_content(line: str) -> bool:
-    """Besides the appeal, the paragraph states third-person facts (names, numbers...).
-
-    ``Sign up for the free monitoring. <Company> is offering 24 months of ...`` is article text
-    that happens to open with an imperative; an appeal is addressed to the reader throughout.
-    """
-    sents = _sentences(line)
-    if len(sents) < 2:
-        return False
-    factual = [
-        s
-        for s in sents
-        if word_count(s) >= 5
-        and not _PERSONAL_RE.search(s.lower())
-        and not _APPEAL_RE.search(s.lower())
-        and not _FUNDRAISE_RE.search(s.lower())
-    ]
-    if not factual or 2 * len(factual) < len(sents):
-        return False
-    return len(factual) >= 2 or any(word_count(s) >= 8 and _ENTITY_RE.search(s) for s in factual)
-
-
-def _is_reported_speech(line: str) -> bool:
-    return any(q in line for q in _QUOTE_CHARS) and bool(
-        re.search(r"\b(?:said|says|told|added|wrote|asked)\b", line)
-    )
-
-
-def is_appeal(line: str) -> bool:
-    """A donation / subscription / newsletter appeal addressed to the reader.
-
-    The paragraph is judged as a whole: one that also carries news content of its own (see
-    :func:`_has_news_content`) is article text, not an appeal.
-    """
-    low = line.lower()
-    if not _APPEAL_HINT_RE.search(low):
-        return False
-    if _is_reported_speech(line):
-        return False
-    if (_APPEAL_START_RE.match(line) and word_count(line) <= 25) or _APPEAL_RE.search(low):
-        return not _has_news_content(line)
-    return False
-
-
-def _personal_share_ok(line: str) -> bool:
-    sents = _sentences(line)
-    personal = sum(1 for s in sents if _PERSONAL_RE.search(s.lower()))
-    return personal > 0 and 2 * personal >= len(sents)
-
-
-def is_fundraising(line: str) -> bool:
-    """The outlet asking for money: a fundraising term in a line dominated by we/our and you/your.
-
-    ``Independent reporting costs money. Our desk explains ... for your rent. We keep it free.``
-    At least half of the sentences must address the reader or speak for the newsroom.
-    """
-    low = line.lower()
-    if not _PERSONAL_RE.search(low) or not _FUNDRAISE_RE.search(low):
-        return False
-    return (
-        not _is_reported_speech(line) and _personal_share_ok(line) and not _has_news_content(line)
-    )
-
-
-def is_personal_voice(line: str) -> bool:
-    """Most sentences speak as "we" or to "you", outside quotes."""
-    if any(q in line for q in _QUOTE_CHARS):
-        return False
-    return _personal_share_ok(line)
-
-
-_WE_RE = re.compile(r"\b(?:we|our|us|we're|we've|we'll)\b", re.I)
-
-
-def is_we_voice(line: str) -> bool:
-    """First person plural outside quotes: the outlet speaking about itself."""
-    if any(q in line for q in _QUOTE_CHARS):
-        return False
-    return len(_WE_RE.findall(line)) >= 1
-
-
 _PROMO_RE = re.compile(
     r"^(?:get|watch|listen|download|follow|stream|catch|tune\s+in|try|read|see|sign\s+up|"
     r"click|tap|join|subscribe|install|add|turn\s+on|enable|play)\b"
@@ -274,7 +116,7 @@ def is_promo(line: str) -> bool:
     return (
         word_count(line) <= 18
         and bool(_PROMO_RE.match(line))
-        and not (any(q in line for q in _QUOTE_CHARS))
+        and not (any(q in line for q in QUOTE_CHARS))
     )
 
 
