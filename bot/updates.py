@@ -1,9 +1,9 @@
-"""A story's update (what is new since a time or since a chat last saw it): load it from the
-store and lay it out as a reply. Shared by the CLI, follow alerts and digests."""
+"""A story's update (what is new since a time, since a chat last saw it, since a digest sent
+it): load it from the store and lay it out. Shared by the CLI, follow alerts and digests."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -11,8 +11,9 @@ from bot.reply import Line, Reply, bold, italic, line, para, text
 
 if TYPE_CHECKING:
     from bot.store import Store
+    from summarizer.brief.filters import Filter
     from summarizer.brief.since import Update
-    from summarizer.models import Article
+    from summarizer.models import Article, Story
 
 
 def load_update(
@@ -75,3 +76,42 @@ def update_reply(update: Update, heading: str, since: datetime | None = None) ->
     body = update_lines(update)
     paras += body or [para(line(text("Nothing new.")))]
     return Reply(paragraphs=tuple(paras), data=update_data(update, since))
+
+
+def known_first(story: Story, articles: Sequence[Article], count: int) -> Callable[[Article], bool]:
+    """The rule "not among the ``count`` earliest-stored articles" (ids grow with ingest order):
+    what is new in a story a digest last sent with ``count`` articles."""
+    known = set(sorted(a.id for a in articles)[:count])
+    return lambda a: a.id not in known
+
+
+def digest_update(
+    store: Store, story: Story, sent_count: int, flt: Filter, words: int = 70
+) -> Update:
+    """What is new in a story since a digest sent it with ``sent_count`` articles, filtered."""
+    from summarizer.brief.since import Update, story_update
+
+    articles = store.articles(story.article_ids)
+    found = story_update(
+        story.id, story.title, articles, known_first(story, articles, sent_count), words
+    )
+    outlets = tuple(f for f in found.new_outlets if not flt.article_muted(f.outlet, f.title))
+    return Update(
+        found.story_id, found.title, flt.sentences(found.sentences), outlets, found.article_ids
+    )
+
+
+def digest_lines(update: Update) -> Line:
+    """An updated story's digest line: its new facts, else its new outlets' headlines."""
+    if update.sentences:
+        return line(text(" ".join(s.text for s in update.sentences)))
+    heads = "; ".join(f"{f.outlet}: “{f.title}”" for f in update.new_outlets)
+    return line(italic("New coverage — "), text(heads))
+
+
+def visible(store: Store, story: Story, flt: Filter) -> bool:
+    """Do a chat's filters let this story through?"""
+    if flt.empty:
+        return True
+    coverage = [(a.outlet, a.title) for a in store.articles(story.article_ids)]
+    return flt.story_visible(story.title, coverage)

@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.reply import Button, Line, Reply, bold, italic, line, para, text
+from bot.store.filters import Prefs
+from bot.updates import digest_lines, digest_update, visible
 from summarizer.stories.toplist import rank_stories
 
 if TYPE_CHECKING:
@@ -138,16 +140,28 @@ async def build_digest(commands: DigestSource, chat_id: int, zone: str, n: int) 
         )
     )
     candidates = rank_stories(recent, now)
+    flt = await commands.db(lambda store: Prefs(store.conn).rule(chat_id))  # the chat's /filters
     picked: list[tuple[DigestItem, Line, Line, str]] = []
     for story in candidates:
         count = len(story.article_ids)
         before = sent.get(story.id)
         if before is not None and count <= before:
             continue
-        briefing, _ = await commands.story_views(story.id)
-        summary = _summary(tuple(s.text for s in briefing.sentences))
-        if not summary:
+        if not flt.empty and not await commands.db(partial(visible, story=story, flt=flt)):
             continue
+        if before is not None:  # sent before: only what is new since, not the briefing again
+            update = await commands.db(
+                partial(digest_update, story=story, sent_count=before, flt=flt, words=DIGEST_WORDS)
+            )
+            if update.empty:
+                continue
+            body = digest_lines(update)
+        else:
+            briefing, _ = await commands.story_views(story.id)
+            summary = _summary(tuple(s.text for s in flt.sentences(briefing.sentences)))
+            if not summary:
+                continue
+            body = line(text(summary))
         outlets = len(story.outlets)
         head = line(
             bold(
@@ -159,7 +173,7 @@ async def build_digest(commands: DigestSource, chat_id: int, zone: str, n: int) 
             (
                 DigestItem(story.id, count, before is not None),
                 head,
-                line(text(summary)),
+                body,
                 story.title,
             )
         )
