@@ -135,3 +135,24 @@ def test_page_in_a_script_without_spaces_is_not_refused() -> None:
     page = f"<html><body><article><h1>新しい堰</h1><p>{text}</p></article></body></html>"
     doc = clean_document(page, "html")
     assert text in doc.text.replace("\n", "")
+
+
+def test_plain_text_head_on_single_lines_above_one_line_paragraphs() -> None:
+    raw = (
+        "Tram line to the airport opens two months early\n"
+        "By Oona Castellanos\n"
+        "Published: 07:45, April 14, 2025\n\n"
+        "The new tram line between the central station and the airport opened on Monday, two months "
+        "ahead of the schedule the city had set when work began.\n\n"
+        "Trams will run every seven minutes at peak hours, and the trip takes twenty-two minutes.\n"
+    )
+    doc = clean_document(raw, "txt")
+    assert doc.title == "Tram line to the airport opens two months early"
+    assert doc.author == "Oona Castellanos"
+    assert doc.published is not None
+    assert doc.published.timetuple()[:5] == (2025, 4, 14, 7, 45)
+    assert doc.text.split("\n\n") == [
+        "The new tram line between the central station and the airport opened on Monday, two months "
+        "ahead of the schedule the city had set when work began.",
+        "Trams will run every seven minutes at peak hours, and the trip takes twenty-two minutes.",
+    ]
