@@ -21,6 +21,7 @@ from telegram.error import BadRequest, TelegramError
 from bot.chat.commands import COMMANDS, Caller
 from bot.chat.reply import Reply, simple
 from bot.sources.ingest import MAX_FILE_BYTES
+from bot.telegram import uploads
 from bot.telegram.runtime import BACK, BotContext, BotRuntime, Page, split_page
 
 log = logging.getLogger(__name__)
@@ -119,6 +120,8 @@ async def on_command(update: Update, context: BotContext) -> None:
         )
         return
     text = deep_link(name, args) or msg.text
+    if name == "summarize" and await uploads.on_summarize_reply(update, context, rt.caller(update)):
+        return  # /summarize in answer to a file: that file and its album (bot.telegram.uploads)
     if name in GROUP_ADMIN_COMMANDS and not await may_change_chat(update, context):
         reply = simple("Only this group's administrators can change its digest.")
     else:
@@ -215,6 +218,8 @@ async def on_document(update: Update, context: BotContext) -> None:
         if msg.chat.type == ChatType.PRIVATE:
             await msg.reply_text("Sorry, only the bot's admins can add articles.")
         return
+    if await uploads.on_document(update, context, caller):
+        return  # sent to be summarized, not stored
     doc = msg.document
     name = doc.file_name or "upload.txt"
     if doc.file_size and doc.file_size > MAX_FILE_BYTES:
