@@ -1,7 +1,9 @@
 """End to end: live sources (feeds and pages on a local HTTP server) through the real CLI and bot.
 
 A local server (tests/feed_server.py) serves an RSS feed whose entries link to article pages on
-the same server: three outlets reporting one invented event.
+the same server: three outlets reporting one invented event. The CLI contracts run in-process
+(tests/cli_runner.py); one poll goes through the installed `briefbot` script, and the bot tests
+start the real `briefbot run` process.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import os
 import sqlite3
 import subprocess
 import time
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -20,6 +23,7 @@ from typing import Any
 
 import pytest
 from bot_process import TOKEN, BotProcess, briefbot_command
+from cli_runner import CliResult, run_cli
 from fake_telegram import FakeTelegram
 from feed_server import FeedServer, Route
 
@@ -198,7 +202,13 @@ def clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def briefbot(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+def briefbot(tmp_path: Path, *args: str, **env: str) -> CliResult:
+    """`briefbot ARGS` in this process, allowed to fetch from the local server."""
+    return run_cli(tmp_path, *args, env={"BRIEFBOT_FETCH_ALLOW": "127.0.0.1", **env})
+
+
+def briefbot_process(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """`briefbot ARGS` as the installed script in its own process."""
     return subprocess.run(
         [*briefbot_command(), *args],
         cwd=tmp_path,
@@ -210,7 +220,7 @@ def briefbot(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProc
     )
 
 
-def as_json(result: subprocess.CompletedProcess[str]) -> dict[str, Any]:
+def as_json(result: CliResult) -> dict[str, Any]:
     try:
         data = json.loads(result.stdout)
     except json.JSONDecodeError:
@@ -309,10 +319,10 @@ def test_poll_reports_bad_feeds_and_still_ingests_the_good_one(
         assert state[feeds[1]].failures == 0
         assert "HTTP 500" in state[feeds[2]].last_error
 
-    # The human output says the same in one line.
+    # The human output says the same in one line (the real script, in its own process).
     with sqlite3.connect(db) as conn:
         conn.execute("UPDATE feeds SET next_poll_at = NULL")
-    human = briefbot(tmp_path, "--db", str(db), "poll", BRIEFBOT_FEEDS=",".join(feeds))
+    human = briefbot_process(tmp_path, "--db", str(db), "poll", BRIEFBOT_FEEDS=",".join(feeds))
     assert human.returncode == 1
     assert "3 of 3 feeds polled, 1 not modified, 0 articles, 2 errors" in human.stdout
 
@@ -378,14 +388,26 @@ def story_db(tmp_path: Path, server: FeedServer) -> tuple[Path, int]:
     return db, story_id
 
 
+ASKED: Counter[int] = Counter()
+
+
 def ask(fake: FakeTelegram, text: str, chat_id: int) -> str:
+    """Send a message and return the bot's reply (counted: see replied_once)."""
     before = len(fake.sent_messages(chat_id))
     fake.push_message(chat_id, text)
-    fake.wait_for(lambda c: len(fake.sent_messages(chat_id)) > before, timeout=30)
-    time.sleep(0.2)
+    fake.wait_for(lambda c: len(fake.sent_messages(chat_id)) > before, timeout=60)
+    ASKED[chat_id] += 1
     replies = fake.sent_messages(chat_id)[before:]
     assert len(replies) == 1, [r["text"] for r in replies]
     return str(replies[0]["text"])
+
+
+def replied_once(fake: FakeTelegram) -> None:
+    """Once the bot has exited (nothing more can arrive): one reply per message, in every chat."""
+    for chat_id, asked in ASKED.items():
+        texts = [m["text"] for m in fake.sent_messages(chat_id)]
+        assert len(texts) == asked, texts
+    ASKED.clear()
 
 
 def test_admin_adds_a_page_and_manages_feeds_through_the_bot(
@@ -398,11 +420,12 @@ def test_admin_adds_a_page_and_manages_feeds_through_the_bot(
         BRIEFBOT_DB=str(db),
         BRIEFBOT_ADMINS=str(ADMIN),
     )
-    proc = BotProcess(tmp_path, env)
+    proc = BotProcess(tmp_path, env, script=True)  # the installed script, not a zygote fork
     proc.env = env  # exactly this environment, nothing inherited
+    ASKED.clear()
     proc.start()
     try:
-        fake_telegram.wait_for("setMyCommands", timeout=30)
+        fake_telegram.wait_for("setMyCommands", timeout=120)
         page = server.url(f"/news/{PAGES[2].slug}.html")
 
         refused = ask(fake_telegram, f"/add {page}", USER)
@@ -439,6 +462,7 @@ def test_admin_adds_a_page_and_manages_feeds_through_the_bot(
         code = proc.stop()
     assert TOKEN not in proc.log
     assert code == 0, proc.log[-3000:]
+    replied_once(fake_telegram)
 
 
 def test_bot_polls_configured_feeds_on_start(
@@ -453,10 +477,11 @@ def test_bot_polls_configured_feeds_on_start(
     )
     proc = BotProcess(tmp_path, env)
     proc.env = env
+    ASKED.clear()
     proc.start()
     try:
-        fake_telegram.wait_for("setMyCommands", timeout=30)
-        deadline = time.monotonic() + 30
+        fake_telegram.wait_for("setMyCommands", timeout=120)
+        deadline = time.monotonic() + 120
         while True:
             with Store(db) as store:
                 if store.article_count() == 3 and not store.dirty_stories():
@@ -469,3 +494,4 @@ def test_bot_polls_configured_feeds_on_start(
     finally:
         code = proc.stop()
     assert code == 0, proc.log[-3000:]
+    replied_once(fake_telegram)
