@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from bot.chat import pages
 from bot.chat.filters import shown_briefing, visible_stories
+from bot.chat.prefs import sized_briefing
 from bot.chat.reply import Button, Reply, simple
 from bot.chat.spec import NO_STORIES, PAGE_SIZE, Caller, CommandSpec
 from summarizer.models import Story
@@ -67,7 +68,8 @@ async def story_view(
             )
         return pages.quotes_reply(story, chosen, by_id, now, speaker)
     if view == "brief":
-        if chat_id is not None:  # this chat's /filters: muted outlets' words are not shown
+        if chat_id is not None:  # this chat's length and /filters (muted words never shown)
+            briefing = await sized_briefing(cmds, chat_id, story, briefing)
             briefing = shown_briefing(cmds.store, chat_id, briefing)
         return pages.brief_reply(story, briefing, by_id, now)
     if view == "quotes":

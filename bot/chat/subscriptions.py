@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from bot.chat.reply import Reply, bold, line, para, simple
+from bot.chat import prefs
+from bot.chat.reply import Reply, simple
 from bot.chat.spec import Caller, CommandSpec, SubscriptionChanged
 from bot.config import ConfigError, parse_hhmm, parse_zone
 from bot.digest import digest
@@ -29,9 +30,8 @@ async def subscribe(cmds: Commands, args: str, caller: Caller) -> Reply:
                 zone = part
     except ConfigError as exc:
         return simple(f"{exc}.", cmds.usage("subscribe") + "  e.g. /subscribe 07:30 Europe/Berlin")
-    cmds.store.subscribe(
-        caller.chat_id, at.strftime("%H:%M"), zone, cmds.settings.digest_stories, since=cmds.clock()
-    )
+    size = prefs.chat_settings(cmds, caller.chat_id).digest_size or cmds.settings.digest_stories
+    cmds.store.subscribe(caller.chat_id, at.strftime("%H:%M"), zone, size, since=cmds.clock())
     cmds.on_subscription_change(SubscriptionChanged(caller.chat_id, subscribed=True))
     return simple(
         f"Subscribed: your digest arrives every day at {at.strftime('%H:%M')} ({zone}).",
@@ -48,25 +48,8 @@ async def unsubscribe(cmds: Commands, args: str, caller: Caller) -> Reply:
 
 
 async def settings(cmds: Commands, args: str, caller: Caller) -> Reply:
-    """This chat's digest settings."""
-    sub = cmds.store.subscription(caller.chat_id)
-    if not sub:
-        return simple(
-            "No daily digest for this chat.",
-            f"/subscribe starts one at {cmds.settings.digest_time.strftime('%H:%M')} "
-            f"({cmds.settings.digest_zone}); /subscribe 07:30 Europe/Berlin picks the time and zone.",
-        )
-    at, zone, n = sub
-    return Reply(
-        paragraphs=(
-            para(
-                line(bold("Your digest")),
-                line(f"Time: {at}"),
-                line(f"Time zone: {zone}"),
-                line(f"Length: up to {n} stories, each with a short briefing"),
-            ),
-        )
-    )
+    """This chat's settings with buttons: digest, briefing length, digest size, quiet hours."""
+    return await prefs.settings(cmds, args, caller)
 
 
 async def preview(cmds: Commands, args: str, caller: Caller) -> Reply:
@@ -81,6 +64,11 @@ async def preview(cmds: Commands, args: str, caller: Caller) -> Reply:
 COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("subscribe", "[HH:MM] [Area/City]", "Get a daily digest", run=subscribe),
     CommandSpec("unsubscribe", "", "Stop the daily digest", run=unsubscribe),
-    CommandSpec("settings", "", "Your digest time, time zone and length", run=settings),
+    CommandSpec(
+        "settings",
+        "[length L | digest N | quiet HH:MM-HH:MM]",
+        "Digest, briefing length and quiet hours, with buttons",
+        run=settings,
+    ),
     CommandSpec("digest", "", "Preview today's digest now", run=preview),
 )

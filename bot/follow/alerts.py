@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from bot.digest.digest import ChatGone, SendAmbiguous
 from bot.reply import Button, Line, Reply, bold, italic, line, para
-from bot.store.filters import ChatSettings, Prefs
+from bot.store.filters import LENGTH_SCALE, ChatSettings, Prefs
 from bot.store.follows import Follow, Follows
 from bot.updates import update_lines
 from summarizer.brief.filters import Filter
@@ -136,6 +136,7 @@ def plan_alerts(
         if quiet(now, prefs.settings(chat_id), _chat_zone(store, chat_id, default_zone)):
             continue
         flt = prefs.rule(chat_id)
+        size = max(30, int(words * LENGTH_SCALE.get(prefs.settings(chat_id).length, 1.0)))
         updates: list[Update] = []
         claims: list[Claim] = []
         for f in group:
@@ -146,7 +147,7 @@ def plan_alerts(
                 arts = store.articles(story.article_ids) if story else []
             if story is None:
                 continue  # merged away or emptied: nothing to tell
-            update = _filtered(story_update(story.id, story.title, arts, unseen(f), words), flt)
+            update = _filtered(story_update(story.id, story.title, arts, unseen(f), size), flt)
             visible = flt.story_visible(story.title, [(a.outlet, a.title) for a in arts])
             everything = tuple(a.id for a in arts)
             if update.empty or not visible:

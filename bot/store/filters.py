@@ -10,6 +10,8 @@ from summarizer.brief.filters import Filter
 
 KINDS = ("outlet", "word", "only")
 LENGTHS = ("short", "standard", "long")
+#: Briefing (and alert) words per length, as a share of the standard length.
+LENGTH_SCALE = {"short": 0.5, "standard": 1.0, "long": 2.0}
 
 
 @dataclass(frozen=True)
