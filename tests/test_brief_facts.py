@@ -81,6 +81,18 @@ def test_compound_sentence_splits_into_clauses() -> None:
     assert len(parts) == 2 and parts[1].startswith("refused")
 
 
+def test_but_with_a_reporting_verb_starts_a_clause_that_carries_its_own_fact() -> None:
+    compound = (
+        "She added that the union has shown interest in resuming talks with the council but "
+        "stated there has been no agreement on a date yet."
+    )
+    parts = clauses(compound)
+    assert len(parts) == 2 and parts[1].startswith("stated")
+    assert clauses("The talks were slow but steady, the union said.") == [
+        "The talks were slow but steady, the union said."
+    ]
+
+
 def _article(i: int, outlet: str, paras: list[str]) -> Article:
     return Article(
         id=i,

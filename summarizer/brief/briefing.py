@@ -39,6 +39,7 @@ from summarizer.nlp.similarity import group_near_duplicates
 from summarizer.nlp.text import fold
 
 MMR_LAMBDA = 0.8
+STORY_MIX = 0.4  # a group's wording: share of story-wide wording centrality (FIT plateau 0.3-0.5)
 W_CENTRAL, W_SUPPORT, W_POSITION, W_LEDE = 0.35, 0.50, 0.20, 0.0  # best mean ROUGE-2 on FIT
 REACH = 0.35  # lexical similarity at which another source's sentence counts toward a group's reach
 LEXICAL_REPEAT = 0.25  # a wording this similar to a chosen group's sentences mostly repeats it
@@ -96,13 +97,17 @@ def _choose_rep(
     cands: Sequence[Candidate],
     sim: np.ndarray,
     docs: Sequence[Sequence[str]],
+    story: np.ndarray,
 ) -> int:
-    """The best-formed wording: clean, central to the group, early in its article, and not
-    opening on a "he" or a bare role when another member names its subject."""
+    """The best-formed wording: clean, central to the group and to the story's wording, early
+    in its article, and not opening on a "he" or a bare role when another member names its
+    subject."""
     if len(members) == 1:
         return members[0]
     sub = sim[np.ix_(members, members)]
     centrality = (sub.sum(axis=1) - 1.0) / (len(members) - 1)
+    near = story[members]
+    centrality = (1 - STORY_MIX) * centrality + STORY_MIX * near / max(1e-9, float(near.max()))
     union: set[str] = set()
     for i in members:
         union.update(docs[i])
@@ -123,13 +128,18 @@ def _choose_rep(
 
 
 def _make_groups(
-    cands: Sequence[Candidate], sim: np.ndarray, fm: FactMatrix, docs: Sequence[Sequence[str]]
+    cands: Sequence[Candidate],
+    sim: np.ndarray,
+    fm: FactMatrix,
+    docs: Sequence[Sequence[str]],
+    lexical: np.ndarray,
 ) -> list[_Group]:
     order = sorted(range(len(cands)), key=lambda i: (cands[i].index, -cands[i].quality, i))
     raw = group_near_duplicates(sim, order, params().same)
+    story = lexical.sum(axis=1)  # how much of the story's wording a sentence shares
     groups: list[_Group] = []
     for members in raw:
-        rep = _choose_rep(members, cands, sim, docs)
+        rep = _choose_rep(members, cands, sim, docs, story)
         best_index = min(cands[i].index for i in members)
         position = 1.0 / (1.0 + 0.35 * best_index)
         order_key = float(np.mean([cands[i].rel_pos for i in members]))
@@ -284,9 +294,9 @@ def build_briefing(
     if not cands:
         return Briefing(story_id=story_id, title=title, sentences=(), framings=framings)
     sim, fm, docs = _similarity(cands)
-    groups = _make_groups(cands, sim, fm, docs)
-    n_sources = len({_source_key(c) for c in cands})
     lexical = lexical_similarity([c.text for c in cands])
+    groups = _make_groups(cands, sim, fm, docs, lexical)
+    n_sources = len({_source_key(c) for c in cands})
     _attach_reach(groups, cands, lexical)
     _score(groups, cands, n_sources)
     by_id = {a.id: a for a in ordered}
@@ -325,6 +335,7 @@ def fact_groups(articles: Sequence[Article]) -> list[tuple[str, int]]:
         return []
     sim, fm, docs = _similarity(cands)
     out: list[tuple[str, int]] = []
-    for k, g in enumerate(_make_groups(cands, sim, fm, docs)):
+    lexical = lexical_similarity([c.text for c in cands])
+    for k, g in enumerate(_make_groups(cands, sim, fm, docs, lexical)):
         out.extend((cands[i].text, k) for i in g.members)
     return out

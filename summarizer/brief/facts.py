@@ -238,6 +238,8 @@ _CLAUSE_RE = re.compile(
     r";\s+|\s+[-\u2013\u2014]\s+|,\s+(?:but|while|whereas|adding|saying)\s+"
     r"|,?\s+and\s+(?=(?:also\s+)?(?:\w+ed|said|told|says|spoke|met|made|gave|took|won|lost|"
     r"refused|declined|would|will|could|has|have|had)\b)"
+    r"|\s+but\s+(?=(?:also\s+)?(?:said|says|stated|states|added|adds|noted|told|warned|insisted|"
+    r"argued|cautioned|stressed)\b)"
 )
 MIN_CLAUSE_WORDS = 5
 MIN_CLAUSE_CONCEPTS = 4
