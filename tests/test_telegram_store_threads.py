@@ -8,6 +8,7 @@ bot opens.
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import sqlite3
 import threading
@@ -178,3 +179,23 @@ async def test_replies_come_while_another_connection_holds_the_write_lock(
         if held:
             lock.execute("ROLLBACK")
         lock.close()
+
+
+async def test_views_of_one_story_version_are_computed_once(bot_db: Path) -> None:
+    from bot.chat.commands import Commands
+    from bot.chat.views import StoryViews
+    from bot.telegram.shared_views import SharedViews
+
+    kept: list[StoryViews] = []
+    shared = SharedViews(kept.append)
+    with Store(bot_db) as store:
+        [dirty] = store.dirty_stories()
+        cmds = Commands(store, Settings())
+        cmds.make_views = shared
+        a, b = await asyncio.gather(cmds.story_views(dirty), cmds.story_views(dirty))
+        assert a == b and a[0].sentences
+        assert shared.computed == 1 and len(kept) == 1  # the second asker shared the first's work
+        assert store.dirty_stories() == [dirty]  # saving is the keeper's job (the views thread)
+        assert await cmds.story_views(dirty) == a and shared.computed == 1  # remembered
+        with pytest.raises(LookupError):
+            await cmds.story_views(10**9)

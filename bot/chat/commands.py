@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import TypeVar
 
@@ -67,6 +67,16 @@ COMMANDS: tuple[CommandSpec, ...] = (
 _COMMAND_RE = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]+))?(?:\s+(.*))?$", re.S)
 
 
+async def make_views(cmds: Commands, story_id: int) -> StoryViews:
+    """Compute a story's views off the event loop and cache them in the store."""
+    inputs = load_inputs(cmds.store, story_id)
+    if inputs is None:
+        raise LookupError(story_id)
+    views = await asyncio.to_thread(compute_views, inputs, cmds.settings.brief_words)
+    save_views(cmds.store, views)
+    return views
+
+
 class Commands:
     """Every chat command, independent of Telegram: the state the command modules share."""
 
@@ -90,8 +100,9 @@ class Commands:
         self._by_name = {c.name: c for c in specs}
         # Told of every subscription change (the Telegram layer reschedules the chat's digest).
         self.on_subscription_change: SubscriptionListener = lambda event: None
-        # Caches computed views; the Telegram layer hands them to its one views-writer thread.
-        self.keep_views: Callable[[StoryViews], None] = lambda views: save_views(self.store, views)
+        # Makes a story's missing views: here computed off the loop and saved at once; the
+        # Telegram layer shares computations between its threads and saves on its views thread.
+        self.make_views: Callable[[Commands, int], Awaitable[StoryViews]] = make_views
 
     async def handle(self, message: str, caller: Caller) -> Reply:
         """Run one command line ('/brief@bot ukraine') and return the reply."""
@@ -149,11 +160,7 @@ class Commands:
         quotes = self.store.cached_quotes(story_id)
         if briefing is not None and quotes is not None:
             return briefing, quotes
-        inputs = load_inputs(self.store, story_id)
-        if inputs is None:
-            raise LookupError(story_id)
-        views = await asyncio.to_thread(compute_views, inputs, self.settings.brief_words)
-        self.keep_views(views)
+        views = await self.make_views(self, story_id)
         return views.briefing, list(views.quotes)
 
     async def db(self, fn: Callable[[Store], T]) -> T:

@@ -20,6 +20,7 @@ from bot.chat.views import StoryViews, save_views
 from bot.config import Settings
 from bot.sources.live import PollReport
 from bot.store import Store, Subscription
+from bot.telegram.shared_views import SharedViews
 from bot.telegram.workers import BUSY_TIMEOUT, RETRY_DELAYS, StoreBusy, StoreThreads
 from bot.telegram.writer import Writer
 from summarizer.models import Briefing, StoryQuote
@@ -52,6 +53,7 @@ class Backend:
         self.now: Callable[[], datetime] = lambda: datetime.now(UTC)
         self.on_subscription: SubscriptionHook = lambda chat_id, sub: None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self.shared_views = SharedViews(self._keep_views)
         self.views = StoreThreads(
             "briefbot-views", self._make, threads=1, retry_delays=retry_delays
         )
@@ -72,7 +74,7 @@ class Backend:
 
     def _make_reader(self) -> Commands:
         cmds = self._make()
-        cmds.keep_views = self._keep_views
+        cmds.make_views = self.shared_views
 
         def changed(event: SubscriptionChanged) -> None:  # on the reader thread
             sub = cmds.store.subscription(event.chat_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from datetime import time
@@ -13,6 +14,7 @@ from telegram.ext import Application, CallbackContext
 from bot.chat.reply import Reply
 from bot.digest import digest
 from bot.store import Subscription
+from bot.telegram.shared_views import warm_up
 
 log = logging.getLogger(__name__)
 
@@ -88,10 +90,13 @@ async def refresh_stories(rt: Any) -> int:
 
 
 async def refresh_job(context: AnyContext) -> None:
-    """At start: fill in briefings that were never computed (e.g. after `briefbot ingest`)."""
+    """At start: fill in briefings that were never computed (e.g. after `briefbot ingest`);
+    with none to compute, warm the summarizer up so the first briefing asked for is quick."""
     n = await refresh_stories(_runtime(context.application))
     if n:
         log.info("computed %d story briefings", n)
+    else:
+        await asyncio.to_thread(warm_up)
 
 
 async def poll_job(context: AnyContext) -> None:

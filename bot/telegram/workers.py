@@ -12,13 +12,12 @@ is the one line the user sees.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import logging
-import queue
 import sqlite3
 import threading
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from bot.chat.commands import Commands
@@ -50,14 +49,24 @@ def is_locked(exc: BaseException) -> bool:
     return isinstance(exc, StorageError) and ("is locked" in str(exc) or "is busy" in str(exc))
 
 
-@dataclass(frozen=True)
-class _Job:
-    work: Work[Any]
-    done: Callable[[Any, BaseException | None], None]
+class _Worker:
+    """One thread: its event loop (running), its Commands (made on first use), jobs in flight."""
+
+    def __init__(self, serial: bool) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.cmds: Commands | None = None
+        self.in_flight = 0
+        self.serial = asyncio.Lock() if serial else None
+        self.thread: threading.Thread | None = None
 
 
 class StoreThreads:
-    """A fixed set of threads, each with its own event loop, Store and Commands."""
+    """A fixed set of threads, each running an event loop with its own Store and Commands.
+
+    A thread runs several jobs at once (while one awaits a computation or a retry, the next one
+    reads), unless ``serial``: then one job at a time, in order. A job goes to the thread with the
+    fewest jobs in flight.
+    """
 
     def __init__(
         self,
@@ -65,72 +74,63 @@ class StoreThreads:
         make: Callable[[], Commands],
         *,
         threads: int = 1,
+        serial: bool = False,
         retry_delays: Sequence[float] = RETRY_DELAYS,
     ) -> None:
         self.name = name
         self._make = make
         self.retry_delays = tuple(retry_delays)
-        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
-        self._threads = [
-            threading.Thread(target=self._serve, name=f"{name}-{i}", daemon=True)
-            for i in range(threads)
-        ]
-        for t in self._threads:
-            t.start()
+        self._lock = threading.Lock()
         self._closed = False
+        self._workers = [_Worker(serial) for _ in range(threads)]
+        for i, w in enumerate(self._workers):
+            w.thread = threading.Thread(
+                target=self._serve, args=(w,), name=f"{name}-{i}", daemon=True
+            )
+            w.thread.start()
 
     async def run(self, work: Work[T]) -> T:
-        """Run ``work(commands)`` on one of the threads; the event loop only awaits it."""
-        loop = asyncio.get_running_loop()
-        fut: asyncio.Future[T] = loop.create_future()
-
-        def settle(result: Any, error: BaseException | None) -> None:
-            if fut.cancelled():
-                return
-            if error is not None:
-                fut.set_exception(error)
-            else:
-                fut.set_result(result)
-
-        def done(result: Any, error: BaseException | None) -> None:
-            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
-                loop.call_soon_threadsafe(settle, result, error)
-
-        self._put(_Job(work, done))
-        return await fut
+        """Run ``work(commands)`` on one of the threads; the caller's loop only awaits it."""
+        return await asyncio.wrap_future(self._submit(work))
 
     def post(self, work: Work[Any]) -> None:
         """Queue ``work`` without waiting for it (from any thread); failures are logged."""
 
-        def done(result: Any, error: BaseException | None) -> None:
-            if error is not None:
-                log.warning("%s: background store work failed: %s", self.name, error)
+        def logged(fut: concurrent.futures.Future[Any]) -> None:
+            if not fut.cancelled() and fut.exception() is not None:
+                log.warning("%s: background store work failed: %s", self.name, fut.exception())
 
-        self._put(_Job(work, done))
+        self._submit(work).add_done_callback(logged)
 
-    def _put(self, job: _Job) -> None:
-        if self._closed:
-            raise RuntimeError(f"{self.name} is closed")
-        self._jobs.put(job)
+    def _submit(self, work: Work[T]) -> concurrent.futures.Future[T]:
+        with self._lock:
+            if self._closed:
+                raise RuntimeError(f"{self.name} is closed")
+            w = min(self._workers, key=lambda w: w.in_flight)
+            w.in_flight += 1
+        return asyncio.run_coroutine_threadsafe(self._job(w, work), w.loop)
 
-    def _serve(self) -> None:
-        loop = asyncio.new_event_loop()
-        cmds: Commands | None = None
+    async def _job(self, w: _Worker, work: Work[T]) -> T:
         try:
-            while (job := self._jobs.get()) is not None:
-                try:
-                    if cmds is None:
-                        cmds = self._make()
-                    result = loop.run_until_complete(self._retrying(job.work, cmds))
-                except BaseException as exc:  # handed to the awaiting side
-                    job.done(None, exc)
-                else:
-                    job.done(result, None)
+            if w.cmds is None:
+                w.cmds = self._make()
+            if w.serial is None:
+                return await self._retrying(work, w.cmds)
+            async with w.serial:
+                return await self._retrying(work, w.cmds)
         finally:
-            if cmds is not None:
-                cmds.store.close()
-            loop.run_until_complete(loop.shutdown_default_executor())
-            loop.close()
+            with self._lock:
+                w.in_flight -= 1
+
+    def _serve(self, w: _Worker) -> None:
+        asyncio.set_event_loop(w.loop)
+        try:
+            w.loop.run_forever()
+        finally:
+            if w.cmds is not None:
+                w.cmds.store.close()
+            w.loop.run_until_complete(w.loop.shutdown_default_executor())
+            w.loop.close()
 
     async def _retrying(self, work: Work[T], cmds: Commands) -> T:
         delays = list(self.retry_delays)
@@ -146,11 +146,21 @@ class StoreThreads:
                 await asyncio.sleep(delays.pop(0))
 
     def close(self, timeout: float = 30.0) -> None:
-        """Finish the queued work, close every thread's connection and stop the threads."""
-        if self._closed:
-            return
-        self._closed = True
-        for _ in self._threads:
-            self._jobs.put(None)
-        for t in self._threads:
-            t.join(timeout)
+        """Finish the jobs in flight, close every thread's connection and stop the threads."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+        for w in self._workers:
+            with contextlib.suppress(Exception):
+                asyncio.run_coroutine_threadsafe(_drain(), w.loop).result(timeout)
+            w.loop.call_soon_threadsafe(w.loop.stop)
+        for w in self._workers:
+            if w.thread is not None:
+                w.thread.join(timeout)
+
+
+async def _drain() -> None:
+    """Wait for every other task on this loop."""
+    others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+    await asyncio.gather(*others, return_exceptions=True)

@@ -26,7 +26,7 @@ class Writer:
     def __init__(self, settings: Settings, db_path: str) -> None:
         self.settings = settings
         self.db_path = db_path
-        self._thread = StoreThreads("briefbot-writer", self._commands, threads=1)
+        self._thread = StoreThreads("briefbot-writer", self._commands, threads=1, serial=True)
 
     def _commands(self) -> Commands:
         """The writer thread's command layer (made on that thread)."""
