@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.sources.batches import Prefetch, save_batched
 from bot.sources.mending import merge_stories, split_article
 from bot.sources.prepared import FEATURE_CHARS, Prepared, content_hash, prepare
 from bot.sources.sandbox import Sandbox, shared_sandbox
@@ -66,6 +67,12 @@ class IngestReport:
         """Record a one-line error for an input."""
         line = " ".join(error.split())[:300] if error else "failed"
         self.errors.append({"input": printable_name(name), "error": line or "failed"})
+
+    def lost(self, first: int, reason: str) -> None:
+        """Saved articles from number ``first`` on were undone after all: they become errors."""
+        for item in self.ingested[first:]:
+            self.add_error(item.input, f"not saved: {reason}")
+        del self.ingested[first:]
 
     def as_dict(self) -> dict[str, object]:
         """The CLI's JSON shape."""
@@ -213,7 +220,8 @@ def ingest_paths(
 
     Every file is read, cleaned and fingerprinted in a sandbox worker process (``workers``:
     0 = one per core, at most one per file) with a time and memory budget, so a hostile file
-    costs its own error and nothing else; saving stays on this thread, in input order.
+    costs its own error and nothing else; saving stays on this thread, in input order, in short
+    batch transactions (``batches``).
     ``read`` replaces ``prepare_file`` (a module-level function, for tests and benchmarks).
     """
     report = report or IngestReport()
@@ -223,9 +231,20 @@ def ingest_paths(
     n_workers = min(workers or (os.cpu_count() or 1), max(1, len(files) // 8))
     own = sandbox is None
     box = sandbox or Sandbox(workers=n_workers)
+    done = report
+
+    def save(item: tuple[Path, Prepared | InputError]) -> None:
+        _save_prepared(store, item[0], item[1], done)
+
     try:
-        for path, prepared in box.map(read or prepare_file, files):
-            _save_prepared(store, path, prepared, report)
+        box.start()  # every worker forked before the prefetch thread exists
+        stream = Prefetch(box.map(read or prepare_file, files))
+        try:
+            save_batched(store, stream, save, lambda: len(done.ingested), done.lost)
+        finally:
+            if own:
+                box.close()
+            stream.close()
     finally:
         if own:
             box.close()

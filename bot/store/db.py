@@ -50,11 +50,10 @@ class Connection:
     """A sqlite-utils Database over one sqlite3 connection, WAL mode, foreign keys on.
 
     Every write goes through ``atomic()``: the outermost block is one ``BEGIN IMMEDIATE``
-    transaction, nested blocks are sqlite-utils ``db.atomic()`` savepoints. (sqlite-utils opens
-    its outermost block with a deferred BEGIN, whose first write must upgrade the lock and
-    fails at once, without waiting, if another connection committed since the block's first
-    read; taking the write lock up front waits instead.) Nothing here commits a caller's
-    transaction.
+    transaction, nested blocks are savepoints. (sqlite-utils opens its outermost block with a
+    deferred BEGIN, whose first write must upgrade the lock and fails at once, without waiting,
+    if another connection committed since the block's first read; taking the write lock up
+    front waits instead.) Nothing here commits a caller's transaction.
     """
 
     def __init__(self, path: str | Path, timeout: float = 30.0) -> None:
@@ -73,6 +72,7 @@ class Connection:
         # Called once when the transaction this connection opened ends: committed or not.
         self._on_end: list[Callable[[bool], None]] = []
         self._ours = False  # the open transaction was begun by atomic() or snapshot()
+        self._savepoints = 0
 
     def in_own_transaction(self) -> bool:
         """Whether a transaction begun by ``atomic()`` or ``snapshot()`` is open."""
@@ -106,7 +106,7 @@ class Connection:
         outermost = not conn.in_transaction
         try:
             if not outermost:
-                with self.db.atomic():  # a savepoint: undone alone, the caller's work stays
+                with self._savepoint():  # undone alone, the caller's work stays
                     yield
                 return
             conn.execute("BEGIN IMMEDIATE")
@@ -125,6 +125,24 @@ class Connection:
                 if self._ours:
                     self._ended(False)
             raise _storage_error(exc) from exc
+
+    @contextmanager
+    def _savepoint(self) -> Iterator[None]:
+        """A nested unit of work (sqlite-utils' ``db.atomic()`` names each savepoint with random
+        bytes, a system call per nested block; a counter is as unique)."""
+        conn = self.db.conn
+        self._savepoints += 1
+        name = f"briefbot_{self._savepoints}"
+        conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            # An error that destroyed the whole transaction took the savepoint with it.
+            if conn.in_transaction:
+                conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                conn.execute(f"RELEASE SAVEPOINT {name}")
+            raise
+        conn.execute(f"RELEASE SAVEPOINT {name}")
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:
