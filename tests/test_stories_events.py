@@ -333,3 +333,15 @@ def test_the_five_seeds_form_one_story() -> None:
     assert len(docs) == 5
     ids = {index.add(n, d.title, d.text, d.published) for n, d in enumerate(docs)}
     assert len(ids) == 1
+
+
+def test_weighted_vectors_follow_the_term_weight_formula() -> None:
+    when, title, text = BLAST[0]
+    sig = extract(title, text, when)
+    dfs, n_docs, p = {"blast": 3, "plant": 40, "worker": 12}, 100, OnlineIndex().params
+    w = assign.weigh(sig, dfs, n_docs, p)
+    for vec, counts in ((w.vec, sig.counts), (w.head, sig.head)):
+        raw = {t: assign.term_weight(t, c, sig, dfs, n_docs, p) for t, c in counts.items()}
+        norm = math.sqrt(sum(v * v for v in raw.values()))
+        assert len(raw) <= assign.VECTOR_TERMS and vec.keys() == raw.keys()
+        assert all(vec[t] == pytest.approx(raw[t] / norm) for t in raw)

@@ -92,23 +92,35 @@ def term_weight(t: str, count: float, sig: Signals, dfs: Mapping[str, int], n_do
 
 
 def weigh(sig: Signals, dfs: Mapping[str, int], n_docs: int, p: Params | None = None) -> Weighted:
-    """The article's L2-normalised vectors: the top terms of the whole text and of title and lead."""
+    """The article's L2-normalised vectors: the top terms of the whole text and of title and lead.
+
+    Each term weighs ``term_weight``; its idf-and-boost factor is computed once for both vectors.
+    """
     p = p or load_params()
+    log_docs = math.log(n_docs + 1) + 1.0  # cluster.idf(df, n) = log(n + 1) - log(df + 1) + 1
+    mix_prior, mix_corpus = p.prior_mix, 1.0 - p.prior_mix
+    name_boost = p.short_name_boost if sig.short else p.name_boost
+    prior, names, df = sig.prior, sig.names, dfs.get
+    factor: dict[str, float] = {}
+    for t in sig.counts.keys() | sig.head.keys():
+        mix = mix_prior * prior.get(t, 1.0) + mix_corpus * (log_docs - math.log(df(t, 0) + 1))
+        factor[t] = mix * (name_boost if t in names else (p.figure_boost if t[:1] == "#" else 1.0))
 
     def build(counts: Mapping[str, float], size: int) -> dict[str, float]:
-        scored = {t: term_weight(t, c, sig, dfs, n_docs, p) for t, c in counts.items()}
-        top = sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))[:size]
-        return cluster.normalise(dict(top))
+        scored = {t: (1.0 + math.log(c)) * factor[t] for t, c in counts.items() if c > 0}
+        if len(scored) > size:
+            scored = dict(sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))[:size])
+        return cluster.normalise(scored)
 
     return Weighted(build(sig.counts, VECTOR_TERMS), build(sig.head, HEAD_TERMS), sig)
 
 
 def norm_cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     """Cosine of two sparse vectors of any length (0.0 when either is empty)."""
-    if len(a) > len(b):
-        a, b = b, a
-    get = b.get
-    dot = sum([v * get(t, 0.0) for t, v in a.items()])
+    shared = a.keys() & b.keys()  # a C-level intersection: most candidate pairs share few terms
+    if not shared:
+        return 0.0
+    dot = sum([a[t] * b[t] for t in shared])
     if dot == 0.0:
         return 0.0
     return dot / (math.hypot(*a.values()) * math.hypot(*b.values()))  # hypot: the norm, in C
