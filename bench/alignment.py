@@ -19,8 +19,14 @@ from summarizer.models import Briefing
 _WORD_RE = re.compile(r"[a-z0-9]+")
 
 
+_LINK_TARGET_RE = re.compile(r"\]\([^)\s]*\)")
+
+
 def norm_words(text: str) -> list[str]:
-    """Lower-case alphanumeric words, quotes and apostrophes folded away."""
+    """Lower-case alphanumeric words, quotes and apostrophes folded away; a markdown link's
+    target is not part of the sentence ("[NBC](https://...)" reads "NBC", as the cleaner
+    renders it)."""
+    text = _LINK_TARGET_RE.sub("]", text)
     text = text.lower().replace("\u2019", "'").replace("'", "")
     return _WORD_RE.findall(text)
 

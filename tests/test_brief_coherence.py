@@ -177,3 +177,11 @@ def test_quoted_sentence_records_its_wording_outlet() -> None:
             assert s.wording in s.outlets
         else:
             assert s.wording == ""
+
+
+def test_a_name_followed_by_also_keeps_its_surname() -> None:
+    found = coherence.names_in("Harbour spokesperson Tove Lindqvist also declined to comment.")
+    assert "Tove Lindqvist" in [name for _, _, name in found]  # not "Tove Lindqvist al"
+    assert [n for _, _, n in coherence.names_in("Nadia bin Rashid spoke first.")] == [
+        "Nadia bin Rashid"
+    ]

@@ -186,3 +186,12 @@ def test_the_fact_every_outlet_opens_with_leads() -> None:
     for order in (stories, list(reversed(stories))):
         brief = build_briefing(1, "Strike", order, words=80)
         assert "300,000" in brief.sentences[0].text
+
+
+def test_a_surname_spelt_one_letter_apart_is_the_same_actor() -> None:
+    a = "Harbour Commissioner Ilse Varnholt said on Monday that the ferry fares would rise by 4%."
+    typo = "Harbour Commissioner Ilse Varnhlt said on Monday that ferry fares would rise by 4%."
+    other = "Harbour Commissioner Ilse Brandauer said on Monday that ferry fares would rise by 4%."
+    fm = fact_matrix([a, typo, other, *CONTEXT])
+    assert fm.same[0, 1] > fm.same[0, 2]  # the other commissioner is penalised, the typo not
+    assert fm.same[0, 1] >= params().same

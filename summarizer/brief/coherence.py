@@ -54,7 +54,7 @@ _LEADING_CLAUSE_RE = re.compile(
     r"(?i)^(?:asked|when|after|before|as|while|although|though|since|speaking|in|despite|if|once|"
     r"having|during|referring|responding|addressing)\b"
 )
-_CAP_RE = re.compile(r"[A-Z][\w'\u2019.-]*(?:\s+(?:[A-Z][\w'\u2019.-]*|de|van|von|al|bin))*")
+_CAP_RE = re.compile(r"[A-Z][\w'\u2019.-]*(?:\s+(?:[A-Z][\w'\u2019.-]*|(?:de|van|von|al|bin)\b))*")
 
 
 @dataclass(frozen=True)

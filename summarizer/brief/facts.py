@@ -306,7 +306,7 @@ def _penalties(texts: Sequence[str], numeric: Any, n: int) -> np.ndarray:
         agree = (numeric[rows] @ numeric[cols].T).toarray() > 0
         factor[np.ix_(rows, cols)] = np.where(agree, np.float32(1.0), np.float32(p.number_penalty))
     codes: dict[str, int] = {}
-    actors = np.array([codes.setdefault(a, len(codes) + 1) if a else 0 for a in map(actor, texts)])
+    actors = np.array([_actor_code(a, codes) if a else 0 for a in map(actor, texts)])
     rows, cols = np.flatnonzero(actors), np.flatnonzero(actors[:n])
     if len(rows) and len(cols):
         differ = actors[rows][:, None] != actors[cols][None, :]
@@ -321,6 +321,23 @@ def _penalties(texts: Sequence[str], numeric: Any, n: int) -> np.ndarray:
         if len(r) and len(c):
             factor[np.ix_(r, c)] *= pen
     return factor
+
+
+def _actor_code(name: str, codes: dict[str, int]) -> int:
+    """One code per person: a surname spelt one letter apart from a known one (a typo or a
+    transliteration: "Ryabkov"/"Ryabkv", "Zelensky"/"Zelenskyy") is the same person."""
+    found = codes.get(name)
+    if found is not None:
+        return found
+    if len(name) >= 5:
+        from rapidfuzz.distance import Levenshtein
+
+        for known, code in codes.items():
+            if known[0] == name[0] and Levenshtein.distance(known, name, score_cutoff=1) <= 1:
+                codes[name] = code
+                return code
+    codes[name] = len(set(codes.values())) + 1
+    return codes[name]
 
 
 def _scores(texts: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
