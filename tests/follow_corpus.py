@@ -36,8 +36,7 @@ _WAVES: list[list[tuple[str, str, str]]] = [
             "Northshore Daily",
             "Ministry offers ferry union a bonus to end Lakeport strike",
             "The transport ministry offered the ferry union a one-off bonus of 1,500 euros per crew "
-            "member to end the Lakeport strike. Union leader Marta Olsen said members would vote on "
-            "the offer on Thursday. The strike by 240 deckhands and engineers had halted every "
+            "member. Union leader Marta Olsen said members would vote on the offer on Thursday. The strike by 240 deckhands and engineers had halted every "
             "crossing to Brannock Island.",
         ),
     ],
@@ -53,10 +52,10 @@ _WAVES: list[list[tuple[str, str, str]]] = [
         (
             "Harbour Monitor",
             "Lakeport ferry crews accept bonus, crossings resume",
-            "The Lakeport ferry strike by 240 deckhands and engineers ended on Thursday when "
-            "crews voted 180 to 52 to accept the ministry's bonus. The first crossing to Brannock "
-            "Island since the walkout over rota changes left at noon, and island shopkeepers said "
-            "shelves would be restocked by the weekend.",
+            "The Lakeport ferry strike by 240 deckhands and engineers over rota changes is over. "
+            "Crews voted 180 to 52 on Thursday to accept the offer. The first boat to Brannock "
+            "Island left at noon, and island shopkeepers said shelves would be restocked by the "
+            "weekend.",
         ),
     ],
 ]

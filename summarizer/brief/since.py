@@ -2,19 +2,22 @@
 
 An article is "new" by the caller's rule (after a time, or not yet seen by a chat). Every
 candidate sentence of the story is grouped into facts as the briefing does (``facts.same``,
-leader clustering); a fact's sources are its group and every sentence stating most of its
-wording's weight (``facts.carry``, one direction: a new sentence that recaps old news while
-adding to it still tells something new). A fact is new when all its sources are new articles,
-i.e. the earliest article stating it is a new one. New facts are ordered by how many outlets carry them, then by how
+leader clustering); a fact's sources are its group and every sentence that shares at least
+``known`` of its wording's weight either way (``facts.carry``; ``data/since.json``, fitted by
+bench/eval_since.py). A fact is new when all its sources are new articles, i.e. the earliest
+article stating it is a new one. New facts are ordered by how many outlets carry them, then by how
 early their articles put them, shown once each (no new fact repeating another), within about
 ``words`` words; a "he"/"the minister" subject is named or the sentence left out (``coherence``).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
+from importlib import resources
 
 import numpy as np
 
@@ -25,6 +28,17 @@ from summarizer.brief.sentences import Candidate, extract_all
 from summarizer.models import Article, BriefSentence, Framing
 from summarizer.nlp.similarity import group_near_duplicates
 from summarizer.nlp.text import fold
+
+_DATA = "data/since.json"
+
+
+@lru_cache(maxsize=1)
+def known_share() -> float:
+    """The fitted share of a sentence's weight another must state (or it of the other's) for
+    the two to be told as one fact in an update."""
+    raw = json.loads(resources.files("summarizer.brief").joinpath(_DATA).read_text("utf-8"))
+    return float(raw["known"])
+
 
 #: Bound on sentences compared pairwise: past it, each article keeps its leading sentences.
 MAX_CANDIDATES = 2500
@@ -113,15 +127,19 @@ def story_update(
         return Update(story_id, title, (), outlets, new_sorted)
     fm = fact_matrix([c.text for c in cands])
     p = params()
+    known = known_share()
     order = sorted(range(len(cands)), key=lambda i: (cands[i].index, -cands[i].quality, i))
     groups = group_near_duplicates(fm.same, order, p.same)
     fresh: list[tuple[int, set[int]]] = []
     for members in groups:
         rep = max(members, key=lambda i: (cands[i].quality, -cands[i].index))
-        # Who states the fact: the group, and every sentence stating most of the wording's
-        # weight (one direction: a new sentence recapping old news still tells something new).
-        found = set(members) | set(np.flatnonzero(fm.carry[rep] >= p.carry).tolist())
-        if all(cands[i].article_id in new_ids for i in found):
+        # Who states the fact: the group, and every sentence sharing enough of the wording's
+        # weight either way (fitted on the seeds' fact alignment by bench/eval_since.py).
+        shared = np.maximum(fm.carry[rep], fm.carry[:, rep])
+        sources = {*members, *np.flatnonzero(shared >= known).tolist()}
+        if all(cands[i].article_id in new_ids for i in sources):
+            # Credited: the group and every sentence stating most of the wording's weight.
+            found = set(members) | set(np.flatnonzero(fm.carry[rep] >= p.carry).tolist())
             fresh.append((rep, found))
 
     def rank(item: tuple[int, set[int]]) -> tuple[int, int, float, int]:
