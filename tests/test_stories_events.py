@@ -167,6 +167,46 @@ LOOK_BACK = [
 ]
 
 
+# A primary night: results, a concession after midnight, analysis, what next, the final count.
+ELECTION = [
+    (
+        at(11, 3),
+        "Halloran wins Calder governor primary",
+        "Maeve Halloran won the Calder governor primary on Tuesday, beating Desmond Pryce with 54% "
+        "of the vote with most ballots counted, the state election office said.\n\nHalloran's "
+        "lead was built in the cities of the north; Pryce carried most rural counties in the "
+        "drought-hit south.",
+    ),
+    (
+        at(11, 5),
+        "Pryce concedes to Halloran, pledges to back nominee",
+        "Desmond Pryce conceded the Calder primary early on Wednesday and said he would campaign "
+        "for Maeve Halloran in November.\n\n\"The voters have spoken, and I respect their "
+        'choice," Pryce told supporters in Ostend shortly after midnight.',
+    ),
+    (
+        at(11, 9),
+        "How Halloran won: cities, water and a late surge",
+        "Maeve Halloran's victory in Tuesday's primary rested on a big turnout in the northern "
+        "cities and on her water plan, exit polls suggest.\n\nShe won 61% of voters who named "
+        "water as their top issue. Turnout reached 38%, the highest for a primary in two decades.",
+    ),
+    (
+        at(11, 14),
+        "What Halloran's primary win means for November",
+        "After her primary victory over Desmond Pryce, Maeve Halloran now faces the Republican "
+        "nominee, state senator Ida Marsh, in a race forecasters rate as a toss-up.\n\nMarsh, "
+        "who was unopposed, congratulated Halloran and challenged her to six debates.",
+    ),
+    (
+        at(11, 16),
+        "Halloran takes 55% as final Calder count is certified",
+        "The final count of Tuesday's Calder governor primary gave Maeve Halloran 55% of the vote "
+        "to 45% for Desmond Pryce, the election office said on Wednesday.\n\nTurnout was 38%.",
+    ),
+]
+
+
 def run(*groups: list[tuple[datetime, str, str]]) -> dict[str, int]:
     """Assign every article of the groups in time order; title -> story id."""
     index = OnlineIndex()
@@ -213,6 +253,11 @@ def test_a_next_day_report_with_its_own_results_stays_apart_though_it_repeats_a_
     assert len(monday) == 1 and monday != tuesday
     sig = extract(LOOK_BACK[0][1], LOOK_BACK[0][2], LOOK_BACK[0][0])
     assert "#310" in sig.figures and at(9, 0).date() in sig.days_named  # shares, names Monday
+
+
+def test_a_primary_night_with_a_concession_after_midnight_stays_one_story() -> None:
+    assigned = run(BLAST, MARKETS, ELECTION)
+    assert len(stories_of(assigned, ELECTION)) == 1
 
 
 def test_the_rule_not_dissimilarity_keeps_the_second_debate_apart() -> None:
@@ -306,6 +351,8 @@ def test_days_are_read_from_title_then_lead_and_resolved_against_publication() -
     ]
     assert days.day_references("They met the night before", wed) == [at(10, 0).date()]
     assert days.day_references("The day after tomorrow", wed) == []
+    assert days.day_references("He conceded early on Wednesday", wed) == [wed.date(), at(10, 0).date()]
+    assert days.day_references("Talks ran overnight", wed) == [wed.date(), at(10, 0).date()]
     assert days.event_day("On Monday", "", None) is None
     assert days.result_figures("Rovers won 3-1; turnout 52% and 48.5 percent") == {
         "3-1",

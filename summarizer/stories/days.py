@@ -33,6 +33,13 @@ _RELATIVE_RE = re.compile(
     r"|the\s+day\s+after(?!\s+tomorrow)|the\s+previous\s+(?:day|night|evening))\b",
     re.IGNORECASE,
 )
+# The small hours belong to the evening before: "early on Wednesday", "shortly after midnight",
+# "overnight" name the day they are in and the day before (an election night, a late game).
+_EARLY_RE = re.compile(
+    r"\b(?:early\s+(?:on\s+)?(?P<early>" + "|".join(_WEEKDAYS) + r")"
+    r"|(?:shortly\s+)?after\s+midnight|in\s+the\s+early\s+hours|before\s+dawn|overnight)\b",
+    re.IGNORECASE,
+)
 # A score (3-1, 102-99, 6-4) or a percentage: the result of a game, a vote, a poll.
 _SCORE_RE = re.compile(r"(?<![\d.,-])(\d{1,3})\s?[-–]\s?(\d{1,3})(?![\d%.,-])")
 _PERCENT_RE = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d)?)\s?(?:%|per ?cent\b|percent\b)", re.I)
@@ -44,32 +51,42 @@ def day_references(text: str, published: datetime | None) -> list[date]:
     A bare weekday is the latest such day on or before publication ("next Tuesday" the coming
     one); "yesterday" and "last night" the day before; dates without a year take the
     publication year; "the night before" or "a day after" the day before the last day named
-    (else before publication). Without a publication time nothing can be resolved: an empty list.
+    (else before publication); the small hours ("early on Wednesday", "after midnight") both their
+    day and the evening before. Without a publication time nothing can be resolved: an empty list.
     """
     if published is None:
         return []
     base = published.date()
     out: list[date] = []
     anchor = base
-    matches = sorted([*_DAY_RE.finditer(text), *_RELATIVE_RE.finditer(text)], key=lambda m: m.start())
-    for m in matches:
+    found = [*_DAY_RE.finditer(text), *_RELATIVE_RE.finditer(text), *_EARLY_RE.finditer(text)]
+    for m in sorted(found, key=lambda m: m.start()):
+        days: list[date | None]
         if m.re is _RELATIVE_RE:
-            day: date | None = anchor - timedelta(days=1)
+            days = [anchor - timedelta(days=1)]
+        elif m.re is _EARLY_RE:
+            if m.group("early"):
+                anchor = _weekday_on_or_before(m.group("early"), base)
+            days = [anchor, anchor - timedelta(days=1)]
         else:
-            day = _resolve(m, base)
-            anchor = day or anchor
-        if day is not None and day not in out:
-            out.append(day)
+            days = [_resolve(m, base)]
+            anchor = days[0] or anchor
+        out.extend(d for d in days if d is not None and d not in out)
     return out
+
+
+def _weekday_on_or_before(name: str, base: date) -> date:
+    """The latest day named ``name`` on or before ``base``."""
+    return base - timedelta(days=(base.weekday() - _WEEKDAYS.index(name.lower())) % 7)
 
 
 def _resolve(m: re.Match[str], base: date) -> date | None:
     """The day one match names (None when it names no valid day)."""
     if m.group("weekday"):
-        target = _WEEKDAYS.index(m.group("weekday").lower())
         if m.group("next"):
+            target = _WEEKDAYS.index(m.group("weekday").lower())
             return base + timedelta(days=(target - base.weekday() - 1) % 7 + 1)
-        return base - timedelta(days=(base.weekday() - target) % 7)
+        return _weekday_on_or_before(m.group("weekday"), base)
     if m.group("rel"):
         rel = m.group("rel").lower()
         return base - timedelta(days=1) if rel in ("yesterday", "last night") else base
