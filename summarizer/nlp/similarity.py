@@ -1,7 +1,7 @@
 """Content-word vectors and near-duplicate grouping of sentences across articles.
 
-A sentence becomes the stems of its content words (sumy's English stemmer and stop words,
-both offline). Similarity is the cosine of TF-IDF vectors, computed for all pairs at once with
+A sentence becomes the stems of its content words (``nlp.terms``: sumy's English stemmer and stop
+words, both offline). Similarity is the cosine of TF-IDF vectors, computed for all pairs at once with
 numpy; terms used by a single sentence only affect norms, so the dense matrix holds shared terms.
 """
 
@@ -9,52 +9,21 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Sequence
-from functools import lru_cache
+from collections.abc import Sequence
 
 import numpy as np
-from sumy.nlp.stemmers import Stemmer
-from sumy.utils import get_stop_words
 
-from summarizer.nlp.text import words
+from summarizer.nlp.terms import stem, stop_words, terms
 
-
-@lru_cache(maxsize=1)
-def stop_words() -> frozenset[str]:
-    """sumy's English stop words (lower case)."""
-    return frozenset(w.lower() for w in get_stop_words("english"))
-
-
-@lru_cache(maxsize=1)
-def _stemmer() -> Callable[[str], str]:
-    stemmer: Callable[[str], str] = Stemmer("english")  # sumy is untyped
-    return stemmer
-
-
-@lru_cache(maxsize=100_000)
-def stem(word: str) -> str:
-    """sumy's English (Snowball) stem of a lower-case word, cached."""
-    return str(_stemmer()(word))
-
-
-def terms(text: str) -> tuple[str, ...]:
-    """Stemmed content words of a text ("U.S." -> "us", "Trump's" -> "trump", hyphens split)."""
-    stops = stop_words()
-    out: list[str] = []
-    for tok in words(text):
-        low = tok.lower()
-        if low.endswith("'s"):
-            low = low[:-2]
-        for part in low.split("-"):
-            if "." in part:
-                part = part.replace(".", "")
-                if part:
-                    out.append(part)
-                continue
-            if len(part) < 2 or part in stops:
-                continue
-            out.append(stem(part))
-    return tuple(out)
+__all__ = [
+    "containment_matrix",
+    "cosine_matrix",
+    "group_near_duplicates",
+    "stem",
+    "stop_words",
+    "terms",
+    "tfidf_unit_vectors",
+]
 
 
 def tfidf_unit_vectors(docs: Sequence[Sequence[str]]) -> np.ndarray:

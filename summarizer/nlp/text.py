@@ -1,12 +1,20 @@
-"""Text normalisation and an offline sentence/word tokenizer (also the tokenizer sumy is given)."""
+"""Text normalisation, the one sentence splitter (with character offsets) and word tokenizer.
+
+Sentences come from NLTK's Punkt with a news abbreviation list (offline; NLTK is imported on the
+first split, not with this module); briefings and quotes both split through ``sentence_spans``.
+``OfflineTokenizer`` is the same splitter and tokenizer in the shape sumy expects.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+if TYPE_CHECKING:
+    from nltk.tokenize.punkt import PunktSentenceTokenizer
 
 # Abbreviations that end with a period but rarely end a sentence in news text (lower case, no
 # final period). Punkt treats a token as an abbreviation when it is in this set.
@@ -72,6 +80,8 @@ def words(text: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _punkt() -> PunktSentenceTokenizer:
+    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer  # NLTK: on first use
+
     params = PunktParameters()
     params.abbrev_types = set(ABBREVIATIONS)
     return PunktSentenceTokenizer(params)
@@ -80,28 +90,58 @@ def _punkt() -> PunktSentenceTokenizer:
 _CLOSERS = ('"', "'", "\u201d", "\u2019", ")", "]", "\u00bb")
 
 
-def split_sentences(paragraph: str) -> list[str]:
-    """Split one paragraph into sentences, offline (NLTK Punkt with a news abbreviation list)."""
-    paragraph = paragraph.strip()
-    if not paragraph:
-        return []
-    raw = _punkt().tokenize(paragraph)
-    out: list[str] = []
-    for sent in raw:
-        sent = sent.strip()
-        if not sent:
+_DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015"
+
+
+def _starts_sentence(ch: str) -> bool:
+    """Whether a piece starting with ``ch`` can be a sentence: not lower case (a split after an
+    abbreviation) and not a dash (an attribution: "... nothing.” — Dana Oyelaran")."""
+    return not (ch.islower() or ch in _DASHES)
+
+
+@lru_cache(maxsize=50_000)
+def _punkt_spans(paragraph: str) -> tuple[tuple[int, int], ...]:
+    """Punkt's sentence spans of a paragraph, mended, cached (briefing and quotes split the same
+    paragraphs): a closing quote Punkt left at the start of the next sentence goes back to its
+    own, and a piece that cannot start a sentence (``_starts_sentence``) joins the previous."""
+    spans: list[tuple[int, int]] = []
+    for a, b in _punkt().span_tokenize(paragraph):
+        while a < b and paragraph[a].isspace():
+            a += 1
+        while b > a and paragraph[b - 1].isspace():
+            b -= 1
+        if spans and b - a > 1 and paragraph[a] in _CLOSERS and paragraph[a + 1] == " ":
+            spans[-1] = (spans[-1][0], a + 1)
+            a += 1
+            while a < b and paragraph[a].isspace():
+                a += 1
+        if a >= b:
             continue
-        # Punkt sometimes leaves a closing quote at the start of the next sentence.
-        if out and sent[0] in _CLOSERS and len(sent) > 1 and sent[1] == " ":
-            out[-1] += sent[0]
-            sent = sent[1:].strip()
-        if out and sent and sent[0].islower():
-            # A lower-case start means the split happened inside a sentence (an abbreviation).
-            out[-1] = f"{out[-1]} {sent}"
+        if spans and not _starts_sentence(paragraph[a]):
+            spans[-1] = (spans[-1][0], b)
             continue
-        if sent:
-            out.append(sent)
+        spans.append((a, b))
+    return tuple(spans)
+
+
+def sentence_spans(
+    paragraph: str, keep: Sequence[tuple[int, int]] = ()
+) -> list[tuple[int, int]]:
+    """Character ranges ``(start, end)`` of the sentences of one paragraph, offline (NLTK Punkt
+    with a news abbreviation list), never ending a sentence inside a ``keep`` span ``(open,
+    close)`` (e.g. a quote: open and close are the indices of its quotation marks)."""
+    out: list[tuple[int, int]] = []
+    for a, b in _punkt_spans(paragraph):
+        if out and any(o < out[-1][1] <= c for o, c in keep):
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
     return out
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """The sentences of one paragraph: the text of its ``sentence_spans``."""
+    return [paragraph[a:b] for a, b in sentence_spans(paragraph)]
 
 
 def paragraphs(text: str) -> list[str]:

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import pairwise
 
-from summarizer.nlp.text import ABBREVIATIONS
+from summarizer.nlp.text import ABBREVIATIONS, sentence_spans
 from summarizer.quotes.spans import Cand
 
-_BOUND_RE = re.compile(r"[.!?…]+[”\"’')\]]*(?=\s+[“\"‘'(\[]?[A-Z0-9])")
 _TOKEN_RE = re.compile(
     r"[^\W\d_](?:[\w’'.-]*\w)?\.?|\d+(?:-[^\W\d_]+)+|\d+(?:[.,:]\d+)*%?\w*|[^\s\w]"
 )
@@ -41,21 +39,6 @@ class Tok:
 
 
 # --------------------------------------------------------------------------- sentences & tokens
-
-
-def _sentence_bounds(p: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Sentence ranges of a paragraph, never splitting inside a quote."""
-    cuts = [0]
-    for m in _BOUND_RE.finditer(p):
-        end = m.end()
-        if any(o < end <= c for o, c in spans):
-            continue
-        word = p[: m.start() + 1].split()[-1].lower().strip("“\"‘'(").rstrip(".")
-        if word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
-            continue
-        cuts.append(end)
-    cuts.append(len(p))
-    return [(a, b) for a, b in pairwise(cuts) if p[a:b].strip()]
 
 
 def _word_tok(p: str, m: re.Match[str], base: int) -> Tok:
@@ -121,7 +104,7 @@ def sentences(text: str, paras: list[tuple[int, str]], all_spans: list[list[tupl
     for k, ((base, p), spans) in enumerate(zip(paras, all_spans, strict=True)):
         qids = {o: by_open.get(base + o, -1) for o, _ in spans}
         masked = mask_tags(p)
-        for a, b in _sentence_bounds(p, spans):
+        for a, b in sentence_spans(p, keep=spans):
             toks = _tokens(masked, a, b, spans, qids, base)
             ids = [t.qid for t in toks if t.kind == "q" and t.qid >= 0]
             out.append(Sent(base + a, base + b, toks, ids, k))

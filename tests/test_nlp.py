@@ -1,0 +1,76 @@
+"""The one NLP toolkit: sentence spans with offsets, the split briefings and quotes share, terms."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from summarizer.nlp.terms import stem, stop_words, terms
+from summarizer.nlp.text import sentence_spans, split_sentences
+from summarizer.quotes.extract import extract_quotes
+
+
+def texts(paragraph: str, keep: tuple[tuple[int, int], ...] = ()) -> list[str]:
+    return [paragraph[a:b] for a, b in sentence_spans(paragraph, keep)]
+
+
+def test_spans_are_offsets_of_the_sentences() -> None:
+    p = "  Sen. Ada Quill of Ore. spoke at 5 p.m. Monday. The U.S. plan failed?! Yes.  "
+    spans = sentence_spans(p)
+    assert [p[a:b] for a, b in spans] == split_sentences(p)
+    assert split_sentences(p) == [
+        "Sen. Ada Quill of Ore. spoke at 5 p.m. Monday.",
+        "The U.S. plan failed?!",
+        "Yes.",
+    ]
+    assert all(not p[a].isspace() and not p[b - 1].isspace() for a, b in spans)
+
+
+def test_a_lower_case_piece_or_a_dash_attribution_is_not_a_sentence() -> None:
+    assert split_sentences("It rose 3 pct. in May. prices fell.") == [
+        "It rose 3 pct. in May. prices fell."
+    ]
+    line = "“Rents went up by a third. Wages did not.” — Ola Brisk, a welder"
+    assert split_sentences(line) == ["“Rents went up by a third.", "Wages did not.” — Ola Brisk, a welder"]
+
+
+def test_no_sentence_ends_inside_a_kept_span() -> None:
+    p = 'He said "Stop. Now. Please." Then he left.'
+    quote = (p.index('"'), p.rindex('"'))
+    assert texts(p) == ['He said "Stop.', "Now.", 'Please."', "Then he left."]
+    assert texts(p, (quote,)) == ['He said "Stop. Now. Please."', "Then he left."]
+
+
+def test_a_closing_quote_goes_back_to_its_sentence_verbatim() -> None:
+    p = "“We will win.” She left."
+    assert split_sentences(p) == ["“We will win.”", "She left."]
+
+
+def test_quotes_find_their_speaker_across_the_shared_splitter() -> None:
+    text = (
+        "Ferry users wrote in about the timetable.\n\n"
+        "“The late boat ruined my week. I miss the bus now.” — Ivo Marr, a nurse\n\n"
+        "“It suits me fine,” said Lena Dahl, who works nights."
+    )
+    found = {q.text: q.speaker for q in extract_quotes(text)}
+    assert found == {
+        "The late boat ruined my week. I miss the bus now.": "Ivo Marr",
+        "It suits me fine": "Lena Dahl",
+    }
+
+
+def test_terms_stem_and_drop_stop_words() -> None:
+    assert "the" in stop_words()
+    assert stem("running") == "run"
+    assert terms("The U.S. officials' harbour-front plans") == ("us", "offici", "harbour", "front", "plan")
+
+
+def test_the_toolkit_imports_neither_nltk_nor_numpy() -> None:
+    """Splitting and stemming load NLTK and sumy on first use, never at import."""
+    code = (
+        "import sys\n"
+        "import summarizer.nlp.text, summarizer.nlp.terms\n"
+        "print(sorted({'nltk', 'numpy', 'sumy'} & {m.split('.')[0] for m in sys.modules}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
