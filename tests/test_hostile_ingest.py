@@ -116,10 +116,10 @@ def test_document_over_its_time_budget_is_killed_and_the_batch_goes_on(tmp_path:
     (folder / "a.txt").write_text("First\n\n" + article("First"), "utf-8")
     (folder / "b-spin.txt").write_text("Spin\n\n" + article("Spin"), "utf-8")
     (folder / "c.txt").write_text("Last\n\n" + article("Last"), "utf-8")
-    with Store(str(tmp_path / "t.db")) as store, Sandbox(workers=1, budget=3) as box:
+    with Store(str(tmp_path / "t.db")) as store, Sandbox(workers=1, budget=3, per_mb=0) as box:
         report = ingest_paths(store, [str(folder)], sandbox=box, read=_spin_on_spin)
     errors = {Path(e["input"]).name: e["error"] for e in report.errors}
-    assert errors == {"b-spin.txt": "the document took longer than 3 s to read"}
+    assert errors == {"b-spin.txt": "the document took more than 3 s of processor time to read"}
     assert sorted(Path(i.input).name for i in report.ingested) == ["a.txt", "c.txt"]
 
 
@@ -138,6 +138,23 @@ def _grab_memory(mb: int) -> int:
     block = bytearray(mb * 1_048_576)
     time.sleep(30)
     return len(block)
+
+
+def _burn(data: bytes, seconds: float) -> int:
+    """Use ``seconds`` of processor time (a reader that is slow but finishes)."""
+    end = time.process_time() + seconds
+    while time.process_time() < end:
+        pass
+    return len(data)
+
+
+def test_budget_grows_with_the_input_and_counts_processor_time_only() -> None:
+    with Sandbox(workers=1, budget=0.5, per_mb=2.0) as box:
+        assert box.budget_for(1_048_576) == 2.5
+        assert box.run(_burn, b"x" * 1_048_576, 1.2) == 1_048_576  # 1 MB: 2.5 s allowed
+        with pytest.raises(InputError, match=r"more than 0\.5 s of processor time"):
+            box.run(_burn, b"x", 1.2)  # the same work on a tiny input is a runaway
+        assert box.run(time.sleep, 1.5) is None  # waiting (a busy machine) is not reading
 
 
 def test_crash_and_memory_limit_are_errors_and_the_next_call_works() -> None:

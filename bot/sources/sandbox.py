@@ -2,8 +2,11 @@
 
 Extraction (trafilatura, YAML, JSON-LD, the cleaner) can run away on hostile input: deep
 nesting, alias bombs, pathological HTML. Such work runs here, in a worker process that is
-killed when one document takes longer than ``budget`` seconds or its resident memory passes
-``memory_mb``; the document then gets a one-line error and the next one gets a fresh worker.
+killed when one document uses more processor time than its budget (``budget`` seconds plus
+``per_mb`` seconds per MB of input: big inputs get proportionally more), waits longer than
+``wall_factor`` times that budget, or its resident memory passes ``memory_mb``; the document
+then gets a one-line error and the next one gets a fresh worker. Counting processor time, not
+wall time, keeps the verdict the same on a busy machine as on a quiet one.
 
 ``multiprocessing``'s pools cannot kill one task, so the workers are plain processes behind
 pipes. Workers exit on their own when the parent dies (``PR_SET_PDEATHSIG`` on Linux and a
@@ -13,6 +16,7 @@ watchdog thread everywhere), so a killed ``briefbot`` leaves no orphans.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import multiprocessing
 import os
@@ -34,14 +38,21 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 R = TypeVar("R")
 
-#: Seconds one document may take to read, clean and prepare.
-DEFAULT_BUDGET = 60.0
+#: Processor seconds any document may take to read, clean and prepare ...
+DEFAULT_BUDGET = 30.0
+#: ... plus this many per MB of its input (a 10 MB text gets 90 s; it needs about 15).
+BUDGET_PER_MB = 6.0
+#: A worker is also stopped when a document takes this many times its budget in wall time
+#: (waiting, not computing: on a machine with load 10 on 2 cores a worker gets ~1/5 of a core).
+WALL_FACTOR = 10.0
 #: Seconds a new worker may take to start and import the readers.
 STARTUP_TIMEOUT = 300.0
 #: Resident memory (MB) one worker may reach while reading a document.
 DEFAULT_MEMORY_MB = 500
 _POLL = 0.05
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+_MB = 1_048_576
 
 
 def _die_with_parent(parent: int) -> None:
@@ -106,6 +117,36 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())[:200]
 
 
+def _cpu_seconds(pid: int) -> float | None:
+    """Processor time (user + system) a process has used so far; None without /proc."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            fields = fh.read().rsplit(b")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / _TICK
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def input_bytes(value: object, depth: int = 0) -> int:
+    """About how many bytes of input a task's arguments hold (files by their size on disk)."""
+    if isinstance(value, bytes | bytearray | str):
+        return len(value)
+    if isinstance(value, os.PathLike):
+        try:
+            return os.stat(value).st_size
+        except (OSError, ValueError):
+            return 0
+    if depth >= 2:
+        return 0
+    if isinstance(value, tuple | list):
+        return sum(input_bytes(v, depth + 1) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return sum(
+            input_bytes(getattr(value, f.name), depth + 1) for f in dataclasses.fields(value)
+        )
+    return 0
+
+
 def _rss_mb(pid: int) -> float:
     """Resident memory of a process in MB (0 where /proc is not available)."""
     try:
@@ -128,8 +169,19 @@ class _Worker:
         self.process = ctx.Process(target=_worker, args=(child, os.getpid()), daemon=True)
         self.process.start()
         child.close()
-        self.deadline = 0.0
         self.ready = False
+        self.budget = 0.0  # processor seconds allowed for the current task
+        self.cpu_limit: float | None = None  # the worker's processor time at which it is killed
+        self.started = self.deadline = 0.0  # the wall-clock backstop
+
+    def start_task(self, budget: float, wall_factor: float) -> None:
+        """Start the clocks of the task just sent."""
+        self.budget = budget
+        used = _cpu_seconds(self.process.pid or 0)
+        self.cpu_limit = None if used is None else used + budget
+        factor = wall_factor if used is not None else 1.0  # no /proc: wall time is all we have
+        self.started = time.monotonic()
+        self.deadline = self.started + budget * factor
 
     def send(self, task: tuple[Any, ...]) -> None:
         """Send a task once the worker has finished starting up (raise OSError if it died)."""
@@ -160,9 +212,13 @@ class Sandbox:
         workers: int = 1,
         budget: float = DEFAULT_BUDGET,
         memory_mb: int = DEFAULT_MEMORY_MB,
+        per_mb: float = BUDGET_PER_MB,
+        wall_factor: float = WALL_FACTOR,
     ) -> None:
         self.size = max(1, workers)
         self.budget = budget
+        self.per_mb = per_mb
+        self.wall_factor = wall_factor
         self.memory_mb = memory_mb
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._all: set[_Worker] = set()
@@ -180,6 +236,10 @@ class Sandbox:
             self._idle.put(worker)
         return self
 
+    def budget_for(self, nbytes: int) -> float:
+        """Processor seconds allowed for a task with ``nbytes`` of input."""
+        return self.budget + self.per_mb * nbytes / _MB
+
     # -- one call at a time per thread (the bot) --
 
     def run(self, fn: Callable[..., R], *args: Any) -> R:
@@ -189,7 +249,7 @@ class Sandbox:
             worker = self._take()
             try:
                 worker.send((fn, args))
-                worker.deadline = time.monotonic() + self.budget
+                worker.start_task(self.budget_for(input_bytes(args)), self.wall_factor)
                 while True:
                     wait([worker.conn], _POLL)
                     outcome = self._check(worker)
@@ -227,7 +287,7 @@ class Sandbox:
                         done[submitted] = (item, InputError(str(exc)))
                         submitted += 1
                         continue
-                    worker.deadline = time.monotonic() + self.budget
+                    worker.start_task(self.budget_for(input_bytes(item)), self.wall_factor)
                     busy[worker.conn] = (submitted, item, worker)
                     submitted += 1
                 while next_out in done:
@@ -266,9 +326,18 @@ class Sandbox:
         if not worker.process.is_alive():
             code = worker.process.exitcode
             return ("dead", f"the reader process crashed (exit code {code})")
+        if worker.cpu_limit is not None:
+            used = _cpu_seconds(worker.process.pid or 0)
+            if used is not None and used > worker.cpu_limit:
+                log.warning("document over its %.0f s budget: worker killed", worker.budget)
+                return (
+                    "dead",
+                    f"the document took more than {worker.budget:.3g} s of processor time to read",
+                )
         if time.monotonic() > worker.deadline:
-            log.warning("document over its %g s budget: worker killed", self.budget)
-            return ("dead", f"the document took longer than {self.budget:g} s to read")
+            wall = worker.deadline - worker.started
+            log.warning("document over %.0f s of wall time: worker killed", wall)
+            return ("dead", f"the document took longer than {wall:.3g} s to read")
         if self.memory_mb and _rss_mb(worker.process.pid or 0) > self.memory_mb:
             log.warning("document over %d MB: worker killed", self.memory_mb)
             return ("dead", f"the document needs more than {self.memory_mb} MB to read")

@@ -170,10 +170,22 @@ def line_features(lines: list[Line]) -> list[list[float]]:
     blocks: dict[int, list[int]] = {}
     for i, ln in enumerate(lines):
         blocks.setdefault(ln.block, []).append(i)
+    # Per-block figures once per block (a page extracted as one block has every line in it).
+    block_stats = {
+        b: (
+            len(m),
+            math.log1p(len(m)),
+            math.log1p(sum(words[j] for j in m) / len(m)),
+            sum(sentence[j] for j in m) / len(m),
+            math.log1p(max(words[j] for j in m)),
+        )
+        for b, m in blocks.items()
+    }
+    position = {i: k for m in blocks.values() for k, i in enumerate(m)}
     keys = Counter(ln.key for ln in lines if ln.text)
     out = []
     for i, ln in enumerate(lines):
-        members = blocks[ln.block]
+        size, log_size, mean_words, sentences, most_words = block_stats[ln.block]
         lo, hi = max(0, i - 3), min(n, i + 4)
         neighbours = [j for j in range(lo, hi) if j != i]
         context = [
@@ -181,11 +193,11 @@ def line_features(lines: list[Line]) -> list[list[float]]:
             above[i],
             1.0 - above[i] - dense[i] / total_dense,
             math.log1p(abs(i - peak)),
-            math.log1p(len(members)),
-            math.log1p(sum(words[j] for j in members) / len(members)),
-            sum(sentence[j] for j in members) / len(members),
-            math.log1p(max(words[j] for j in members)),
-            members.index(i) / len(members),
+            log_size,
+            mean_words,
+            sentences,
+            most_words,
+            position[i] / size,
             math.log1p(words[i - 1]) if i else 0.0,
             math.log1p(words[i + 1]) if i + 1 < n else 0.0,
             float(sentence[i - 1]) if i else 0.0,

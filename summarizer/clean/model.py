@@ -26,11 +26,11 @@ def context_features(scores: list[float], blocks: list[int]) -> list[list[float]
     by_block: dict[int, list[float]] = {}
     for s, b in zip(scores, blocks, strict=True):
         by_block.setdefault(b, []).append(s)
+    block_mean = {b: sum(v) / len(v) for b, v in by_block.items()}  # once per block: linear
     out = []
     for i, s in enumerate(scores):
         w2 = scores[max(0, i - 2) : i + 3]
         w5 = scores[max(0, i - 5) : i + 6]
-        block = by_block[blocks[i]]
         out.append(
             [
                 s,
@@ -38,10 +38,15 @@ def context_features(scores: list[float], blocks: list[int]) -> list[list[float]
                 scores[i + 1] if i + 1 < n else 0.0,
                 sum(w2) / len(w2),
                 sum(w5) / len(w5),
-                sum(block) / len(block),
+                block_mean[blocks[i]],
             ]
         )
     return out
+
+
+#: Lines scored per numpy pass: the arrays are (trees x lines), so a page of 100,000 lines
+#: scored at once would hold several hundred MB.
+_CHUNK = 2048
 
 
 class _Ensemble:
@@ -78,7 +83,13 @@ class _Ensemble:
         self.rate = float(data["rate"])
 
     def probabilities(self, rows: list[list[float]]) -> list[float]:
-        """P(article text) of every feature row."""
+        """P(article text) of every feature row (in chunks: memory stays flat on huge pages)."""
+        out: list[float] = []
+        for start in range(0, len(rows), _CHUNK):
+            out += self._probabilities(rows[start : start + _CHUNK])
+        return out
+
+    def _probabilities(self, rows: list[list[float]]) -> list[float]:
         import numpy as np
 
         if not rows:
