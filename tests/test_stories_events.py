@@ -144,16 +144,22 @@ POLLS = [
 ]
 
 
-# The day after the first debate: a reaction piece that names only "the night before", and a
-# next-day market report that looks back at Monday's figures but brings its own.
-REACTION = [
+# The day after the primary: the loser's staff lay-offs, looking back at it; and a next-day market
+# report that looks back at Monday's figures but brings its own.
+LAYOFFS = [
     (
-        at(11, 16),
-        "Halloran claims momentum after debate as Pryce camp cries foul",
-        "Maeve Halloran told supporters in Calder on Wednesday that she had won the argument over "
-        "water, as Desmond Pryce's campaign accused the moderators of bias.\n\nThe two governor "
-        "candidates met at Winthrop College for a bruising first debate the night before, with "
-        "property taxes at the centre.",
+        at(11, 20),
+        "Pryce campaign lays off a third of its staff",
+        "Desmond Pryce's campaign laid off about a third of its staff on Wednesday, a day after "
+        "his defeat in the Calder governor primary, two aides said.\n\nThe remaining staff will "
+        "wind down the campaign's offices in Ostend and settle its debts, the aides said.",
+    ),
+    (
+        at(11, 22),
+        "Pryce aides shown the door after primary loss",
+        "About a third of the staff of Desmond Pryce's governor campaign were laid off on "
+        "Wednesday, the day after Maeve Halloran beat him in the Calder primary.\n\nAides said "
+        "the campaign owed vendors about $400,000.",
     ),
 ]
 LOOK_BACK = [
@@ -241,10 +247,10 @@ def test_two_polls_are_two_stories() -> None:
     assert not stories_of(assigned, POLLS) & stories_of(assigned, DEBATES)
 
 
-def test_a_next_day_reaction_that_names_the_night_before_joins_the_happening() -> None:
-    assigned = run(BLAST, DEBATES, POLLS, REACTION)
-    assert stories_of(assigned, REACTION) == stories_of(assigned, DEBATES[:2])
-    assert not stories_of(assigned, REACTION) & stories_of(assigned, POLLS)
+def test_next_day_staff_lay_offs_that_look_back_at_the_primary_are_another_story() -> None:
+    assigned = run(BLAST, MARKETS, ELECTION, LAYOFFS)
+    layoffs, primary = stories_of(assigned, LAYOFFS), stories_of(assigned, ELECTION)
+    assert len(layoffs) == 1 and len(primary) == 1 and layoffs != primary
 
 
 def test_a_next_day_report_with_its_own_results_stays_apart_though_it_repeats_a_figure() -> None:
@@ -252,7 +258,7 @@ def test_a_next_day_report_with_its_own_results_stays_apart_though_it_repeats_a_
     monday, tuesday = stories_of(assigned, MARKETS[:2]), stories_of(assigned, LOOK_BACK)
     assert len(monday) == 1 and monday != tuesday
     sig = extract(LOOK_BACK[0][1], LOOK_BACK[0][2], LOOK_BACK[0][0])
-    assert "#310" in sig.figures and at(9, 0).date() in sig.days_named  # shares, names Monday
+    assert "#310" in sig.figures  # it shares Monday's figure, yet brings its own results
 
 
 def test_a_primary_night_with_a_concession_after_midnight_stays_one_story() -> None:
@@ -345,12 +351,7 @@ def test_days_are_read_from_title_then_lead_and_resolved_against_publication() -
     assert days.event_day("Vote set", "The vote is next Tuesday", wed) == at(17, 0).date()
     assert days.event_day("Poll", "Released March 9", wed) == at(9, 0).date()
     assert days.event_day("Nothing", "No day here", wed) is None
-    assert days.day_references("On Tuesday, a day after the vote", wed) == [
-        at(10, 0).date(),
-        at(9, 0).date(),
-    ]
-    assert days.day_references("They met the night before", wed) == [at(10, 0).date()]
-    assert days.day_references("The day after tomorrow", wed) == []
+    assert days.day_references("On Tuesday, a day after the vote", wed) == [at(10, 0).date()]
     assert days.day_references("He conceded early on Wednesday", wed) == [wed.date(), at(10, 0).date()]
     assert days.day_references("Talks ran overnight", wed) == [wed.date(), at(10, 0).date()]
     assert days.event_day("On Monday", "", None) is None

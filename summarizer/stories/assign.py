@@ -17,12 +17,14 @@ in one week or two polls:
    story (an amount or a count anywhere in the text, a score or a percentage in title or lead:
    "14 workers", "$2.1 million", "95,000 people", "52%"): a follow-up about the same happening
    repeats its specifics, the next day's market report or game or debate brings new ones. A
-   happening that runs overnight, and the next day's reaction to it, belong to it: the days may
-   also differ by one when the article names the story's day too ("overnight Tuesday ... before
-   dawn Wednesday", "on Wednesday ..., a day after the debate"). Either way, when both the story
+   happening that runs overnight is one happening: the days may also differ by one when the
+   article names the story's day too ("overnight Tuesday ... before dawn Wednesday"; the small
+   hours name the evening before, see ``days.day_references``). Either way, when both the story
    and the article give results in title or lead (scores, percentages) and share none, the
    article reports the next round (a day's trading, a poll) even if it looks back at the story's
    figures ("Stocks rebound on Tuesday, a day after the Dow lost 310 points; the Dow gains 0.6%").
+   A next-day report that only looks back ("on Wednesday, a day after the primary") is a new
+   happening unless it shares a figure: the loser's staff lay-offs are not the primary.
 2. A score (3-1, 102-99) identifies a result: when the article and the story both give scores in
    title or lead and share none, they report different games or votes, whatever day they name.
 3. Reports that name no day (most headline-only items) are kept apart by time alone: the score

@@ -26,13 +26,6 @@ _DAY_RE = re.compile(
     r"|\b(?P<day2>\d{1,2})(?:st|nd|rd|th)?\s+(?P<month2>" + _MONTH_ALT + r")\b",
     re.IGNORECASE,
 )
-# "the night before", "a day after", "the previous day": one day before the day named just before
-# it (or the publication day), as in "Health officials on Wednesday ..., a day after the blast".
-_RELATIVE_RE = re.compile(
-    r"\b(?:the\s+(?:night|day|evening)\s+before|a\s+day\s+(?:after|earlier)"
-    r"|the\s+day\s+after(?!\s+tomorrow)|the\s+previous\s+(?:day|night|evening))\b",
-    re.IGNORECASE,
-)
 # The small hours belong to the evening before: "early on Wednesday", "shortly after midnight",
 # "overnight" name the day they are in and the day before (an election night, a late game).
 _EARLY_RE = re.compile(
@@ -50,21 +43,21 @@ def day_references(text: str, published: datetime | None) -> list[date]:
 
     A bare weekday is the latest such day on or before publication ("next Tuesday" the coming
     one); "yesterday" and "last night" the day before; dates without a year take the
-    publication year; "the night before" or "a day after" the day before the last day named
-    (else before publication); the small hours ("early on Wednesday", "after midnight") both their
-    day and the evening before. Without a publication time nothing can be resolved: an empty list.
+    publication year; the small hours ("early on Wednesday", "after midnight") both their day
+    and the evening before (the last day named, else the publication day, is "their day").
+    "A day after the primary" names no day on purpose: a next-day report that looks back at a
+    happening is as often a new happening (the loser's staff lay-offs) as a reaction to it.
+    Without a publication time nothing can be resolved: an empty list.
     """
     if published is None:
         return []
     base = published.date()
     out: list[date] = []
     anchor = base
-    found = [*_DAY_RE.finditer(text), *_RELATIVE_RE.finditer(text), *_EARLY_RE.finditer(text)]
+    found = [*_DAY_RE.finditer(text), *_EARLY_RE.finditer(text)]
     for m in sorted(found, key=lambda m: m.start()):
         days: list[date | None]
-        if m.re is _RELATIVE_RE:
-            days = [anchor - timedelta(days=1)]
-        elif m.re is _EARLY_RE:
+        if m.re is _EARLY_RE:
             if m.group("early"):
                 anchor = _weekday_on_or_before(m.group("early"), base)
             days = [anchor, anchor - timedelta(days=1)]
