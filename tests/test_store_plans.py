@@ -103,3 +103,31 @@ def test_story_lists_use_indexes(store: Store) -> None:
         assert "TEMP B-TREE FOR ORDER BY" not in plan, plan
         if "FROM stories" in sql:  # answered from an index alone: no big story row is read
             assert "COVERING INDEX" in plan, plan
+
+
+def test_chat_story_list_and_top_brief_use_indexes(store: Store) -> None:
+    """/stories and /brief (the top story, views cached) as a chat message runs them."""
+    import asyncio
+
+    from bot.chat.commands import Caller, Commands
+    from bot.config import Settings
+
+    pairs = [(town, topic) for town in TOWNS[:4] for topic in TOPICS]
+    for i, (town, (name, lead)) in enumerate(pairs):
+        save_article(store, _doc(town, name, lead, i), f"in{i}")
+    now = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    commands = Commands(store, Settings.from_env({}), clock=lambda: now)
+    caller = Caller(chat_id=1, user_id=1)
+
+    def handle(*lines: str) -> None:
+        for line in lines:
+            assert asyncio.run(commands.handle(line, caller)).paragraphs
+
+    handle("/brief")  # computes and caches the top story's views
+    statements = _captured(store, lambda: handle("/stories", "/stories 2", "/brief"))
+    assert any("FROM stories" in sql for sql, _ in statements)
+    assert _full_scans(store, statements) == []
+    for sql, params in statements:  # a list is read in index order, never sorted whole
+        if "FROM stories" in sql and "ORDER BY" in sql:
+            plan = " | ".join(str(r[3]) for r in store.db.execute("EXPLAIN QUERY PLAN " + sql, params))
+            assert "TEMP B-TREE" not in plan, plan
