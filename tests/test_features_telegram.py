@@ -22,6 +22,7 @@ from bot.store.follows import Follows
 
 ADMIN = 501
 USER = 777
+GROUP = -100999
 OPML = b"""<?xml version="1.0"?><opml version="2.0"><head><title>t</title></head><body>
 <outline text="A" xmlUrl="https://a.example/feed.xml"/><outline text="B" xmlUrl="https://b.example/rss"/>
 </body></opml>"""
@@ -116,6 +117,20 @@ def test_follow_alert_chart_and_opml(tmp_path: Path, fake_telegram: FakeTelegram
         assert b'xmlUrl="https://b.example/rss"' in content and b'version="2.0"' in content
         [refused] = answer(fake_telegram, USER, "/feeds export")
         assert "only the bot's admins" in str(refused["text"])
+        # In a group, filters and settings are changed by its administrators; anyone may look.
+        fake_telegram.set_chat_admins(GROUP, {902})
+        member, admin = (
+            {"user_id": 901, "chat_type": "group"},
+            {"user_id": 902, "chat_type": "group"},
+        )
+        [no] = answer(fake_telegram, GROUP, "/mute word ferry", **member)
+        assert "administrators" in str(no["text"])
+        [yes] = answer(fake_telegram, GROUP, "/mute word ferry", **admin)
+        assert "Muted the word" in str(yes["text"])
+        [shown] = answer(fake_telegram, GROUP, "/filters", **member)
+        assert "Muted words: ferry" in str(shown["text"])
+        [page] = answer(fake_telegram, GROUP, "/settings", **member)
+        assert "Briefing length: standard" in str(page["text"])
     finally:
         stop(bot)
 

@@ -31,6 +31,8 @@ TYPING_EVERY = 4.5  # Telegram shows a chat action for about 5 s
 KNOWN = frozenset(c.name for c in COMMANDS)
 WRITER_COMMANDS = frozenset({"add", "feeds"})  # ingest and feed changes: the writer thread
 GROUP_ADMIN_COMMANDS = frozenset({"subscribe", "unsubscribe"})
+# Commands that change a group's settings or filters when given arguments (bare: only show them).
+GROUP_ADMIN_WITH_ARGS = frozenset({"settings", "mute", "only", "unmute"})
 STORY_VIEWS = ("/brief ", "/quotes ", "/sources ")
 _CMD_RE = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]+))?(?:\s+(.*))?$", re.S)
 _DEEP_LINK_RE = re.compile(r"^(brief|quotes|sources)_(\d{1,12})$")
@@ -86,6 +88,11 @@ async def may_change_chat(update: Update, context: BotContext) -> bool:
     return member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 
 
+def group_admin_only(name: str, args: str) -> bool:
+    """Does this command change a group's digest, settings or filters (admins only there)?"""
+    return name in GROUP_ADMIN_COMMANDS or (name in GROUP_ADMIN_WITH_ARGS and bool(args.strip()))
+
+
 def deep_link(name: str, args: str) -> str | None:
     """'/start brief_12' (from t.me/BOT?start=brief_12) -> '/brief 12'."""
     m = _DEEP_LINK_RE.match(args.strip()) if name == "start" else None
@@ -122,8 +129,8 @@ async def on_command(update: Update, context: BotContext) -> None:
     text = deep_link(name, args) or msg.text
     if name == "summarize" and await uploads.on_summarize_reply(update, context, rt.caller(update)):
         return  # /summarize in answer to a file: that file and its album (bot.telegram.uploads)
-    if name in GROUP_ADMIN_COMMANDS and not await may_change_chat(update, context):
-        reply = simple("Only this group's administrators can change its digest.")
+    if group_admin_only(name, args) and not await may_change_chat(update, context):
+        reply = simple("Only this group's administrators can change its digest or settings.")
     else:
         async with typing(context, chat.id, thread):
             reply = await run_command(rt, text, rt.caller(update), name)
@@ -179,8 +186,9 @@ async def on_callback(update: Update, context: BotContext) -> None:
         await _edit(rt, message, page)
         return
     command, number = split_page(query.data)
-    name = command.split()[0].lstrip("/").lower()
-    if name in GROUP_ADMIN_COMMANDS and not await may_change_chat(update, context):
+    name, _, rest = command.partition(" ")
+    name = name.lstrip("/").lower()
+    if group_admin_only(name, rest) and not await may_change_chat(update, context):
         return
     async with typing(context, message.chat_id, thread_of(message)):
         reply = await run_command(rt, command, rt.caller(update), name)
