@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -185,6 +186,15 @@ def digests_to(fake: FakeTelegram, chat_id: int) -> list[dict[str, object]]:
     return [m for m in fake.sent_messages(chat_id) if "Your briefing for" in str(m["text"])]
 
 
+def press(fake: FakeTelegram, chat_id: int, message_id: int, data: str) -> dict[str, Any]:
+    """Press a button on a message; the params of the edit that follows."""
+    before = len(fake.calls_of("editMessageText", ok=True))
+    fake.push_callback(chat_id, message_id, data)
+    fake.wait_for(lambda c: len(fake.calls_of("editMessageText", ok=True)) > before, timeout=20)
+    edit: dict[str, Any] = fake.calls_of("editMessageText", ok=True)[before]["params"]
+    return edit
+
+
 def wait_until(predicate: Callable[[], bool], timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():
@@ -225,6 +235,16 @@ def test_missed_digest_is_sent_on_start_once_and_never_again_after_restart(
     assert fake_telegram.sent_messages(later_chat) == []
     day = datetime.now(ZoneInfo(when[1])).date().isoformat()
     wait_until(lambda: digest_log(bot_db, chat) == [(day, "sent")], 10, "the sent log")
+
+    # A story opened from the digest shows in its place, with a Back button to the digest.
+    [mid] = [m for m in range(1, 20) if (fake_telegram.message(chat, m) or {}).get("from")]
+    opened = press(fake_telegram, chat, mid, buttons[0])
+    assert "Your briefing for" not in opened["text"] and EVENT_TITLE.split()[0] in opened["text"]
+    rows = opened["reply_markup"]["inline_keyboard"]
+    assert any(b.get("callback_data") == "/back" for row in rows for b in row)
+    restored = press(fake_telegram, chat, mid, "/back")
+    assert "Your briefing for" in restored["text"] and local_day in restored["text"]
+    assert len(digests_to(fake_telegram, chat)) == 1  # edited in place, nothing new sent
 
     bot.stop()
     bot.start()

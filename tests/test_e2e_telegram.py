@@ -101,7 +101,8 @@ def test_start_help_and_registered_commands(bot: BotProcess, fake_telegram: Fake
 
 def test_stories_brief_and_view_buttons(bot: BotProcess, fake_telegram: FakeTelegram) -> None:
     [stories] = ask(fake_telegram, "/stories")
-    assert stories["parse_mode"] == "HTML"
+    assert stories["parse_mode"] == "HTML"  # PTB Defaults: HTML, no link previews
+    assert stories["link_preview_options"] == {"is_disabled": True}
     data = button_data(stories)
     assert len([d for d in data if d.startswith("/brief ")]) == 4
     [brief] = ask(fake_telegram, "/brief")

@@ -13,7 +13,7 @@ import shutil
 import sqlite3
 import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -199,3 +199,77 @@ async def test_views_of_one_story_version_are_computed_once(bot_db: Path) -> Non
         assert await cmds.story_views(dirty) == a and shared.computed == 1  # remembered
         with pytest.raises(LookupError):
             await cmds.story_views(10**9)
+
+
+def test_the_real_bot_answers_while_a_cli_writer_holds_the_lock(
+    bot_db: Path, fake_telegram: FakeTelegram, tmp_path: Path
+) -> None:
+    from bot_process import BotProcess
+    from fake_telegram import default_menu_set
+
+    with Store(bot_db) as store:
+        [dirty] = store.dirty_stories()  # the bot computes it at start and must save it
+    env = {
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE": fake_telegram.base_url,
+        "BRIEFBOT_DB": str(bot_db),
+        "BRIEFBOT_LOG_LEVEL": "DEBUG",
+    }
+    lock = sqlite3.connect(bot_db, timeout=0, isolation_level=None)
+    lock.execute("BEGIN IMMEDIATE")  # held from before the start, as by a long CLI ingest
+    try:
+        with BotProcess(tmp_path, env) as proc:
+            fake_telegram.wait_for(default_menu_set, timeout=120)
+            for chat, text in enumerate(("/help", "/stories", "/brief", f"/brief {dirty}")):
+                t0 = time.monotonic()
+                fake_telegram.push_message(USER + chat, text)
+                fake_telegram.wait_for(answered_in(fake_telegram, USER + chat), timeout=20)
+                # The old bot saved views on its event loop and waited for the lock (30 s).
+                assert time.monotonic() - t0 < 10, text
+    finally:
+        lock.execute("ROLLBACK")
+        lock.close()
+    assert TOKEN not in proc.log
+
+
+def answered_in(fake: FakeTelegram, chat_id: int) -> Callable[[dict[str, Any]], bool]:
+    """A wait_for matcher: the bot has sent a message to this chat."""
+    return lambda call: bool(fake.sent_messages(chat_id))
+
+
+async def test_a_locked_write_is_retried_until_the_lock_is_gone(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from bot.chat.commands import Commands
+    from bot.telegram.workers import StoreBusy, StoreThreads
+
+    db = tmp_path / "bot.db"
+    Store(db).close()
+    threads = StoreThreads(
+        "test-store",
+        lambda: Commands(Store(db, timeout=0.05), Settings()),
+        retry_delays=(0.05,) * 200,
+    )
+    lock = sqlite3.connect(db, timeout=0, isolation_level=None)
+    try:
+
+        async def subscribe(cmds: Commands) -> bool:
+            cmds.store.subscribe(5, "07:30", "UTC", 3)
+            return cmds.store.subscription(5) is not None
+
+        lock.execute("BEGIN IMMEDIATE")
+        with caplog.at_level("INFO", logger="bot.telegram.workers"):
+            job = asyncio.ensure_future(threads.run(subscribe))
+            while "database locked, retrying" not in caplog.text:  # it met the lock
+                assert not job.done()
+                await asyncio.sleep(0.01)
+            lock.execute("ROLLBACK")
+            assert await job  # a later attempt got the lock
+        threads.retry_delays = ()
+        lock.execute("BEGIN IMMEDIATE")
+        with pytest.raises(StoreBusy):  # no retries left: the one-line error
+            await threads.run(subscribe)
+        lock.execute("ROLLBACK")
+    finally:
+        lock.close()
+        threads.close()
