@@ -79,12 +79,22 @@ def render_chart(title: str, articles: Sequence[Article]) -> bytes:
     first_all = min(r.times[0] for r in rows)
     last_all = max(r.times[-1] for r in rows)
     lo, hi = _num(first_all), _num(last_all)
+    firsts: list[tuple[float, int]] = []
     for y, row in enumerate(rows):
         xs = [_num(t) for t in row.times]
         ys = [y] * len(xs)
-        ax.plot(xs, ys, color="#9aa5b1", linewidth=1.2, zorder=1)
-        ax.scatter(xs, ys, s=60, color="#1f6feb", zorder=2)
-        ax.scatter(xs[:1], [y], s=110, color="#d1242f", zorder=3)
+        ax.plot(
+            xs,
+            ys,
+            "-o",
+            color="#9aa5b1",
+            linewidth=1.2,
+            markersize=8,
+            zorder=1,
+            markerfacecolor="#1f6feb",
+            markeredgecolor="#1f6feb",
+        )
+        firsts.append((xs[0], y))
         label = f"{row.times[0]:%d %b %H:%M}  {_short(row.first_title, LABEL_CHARS)}"
         right = (xs[0] - lo) > 0.55 * (hi - lo)  # late first reports label leftwards
         ax.annotate(
@@ -96,6 +106,14 @@ def render_chart(title: str, articles: Sequence[Article]) -> bytes:
             fontsize=8.5,
             color="#24292f",
         )
+    ax.plot(
+        [x for x, _ in firsts],
+        [y for _, y in firsts],
+        "o",
+        color="#d1242f",
+        markersize=11,
+        zorder=3,
+    )
     ax.set_yticks(range(len(rows)), [_short(r.outlet, 22) for r in rows], fontsize=10)
     ax.set_ylim(len(rows) - 0.4, -0.8)
     span = max((last_all - first_all).total_seconds(), 3600.0) / 86400.0  # in days
