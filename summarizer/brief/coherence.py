@@ -83,19 +83,24 @@ def _outside_quotes(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+@lru_cache(maxsize=50_000)
+def _fold_word(word: str) -> str:
+    return fold(word)
+
+
 @lru_cache(maxsize=20_000)
 def names_in(text: str) -> tuple[tuple[int, str, str], ...]:
     """Person-like names in a text: (offset, role, name), role words split off the front."""
     out: list[tuple[int, str, str]] = []
     for m in _CAP_RE.finditer(straighten_quotes(text)):
         toks = m.group(0).replace("\u2019", "'").split()
-        while toks and fold(toks[0]).strip(".") in NOT_NAME_WORDS:
+        while toks and _fold_word(toks[0]).strip(".") in NOT_NAME_WORDS:
             toks = toks[1:]
         toks = [t.removesuffix("'s") for t in toks]
         if not toks:
             continue
         role, name = split_role(toks)
-        if not name or is_org(name) or fold(name.split()[-1]) in NOT_NAME_WORDS:
+        if not name or is_org(name) or _fold_word(name.split()[-1]) in NOT_NAME_WORDS:
             continue
         if len(name.split()) == 1 and not role:
             out.append((m.start(), "", name))  # a surname: usable only if known already

@@ -81,6 +81,7 @@ def use_params(p: Params | None) -> None:
     concepts.cache_clear()
     _weights.cache_clear()
     _word_parts.cache_clear()
+    _word_kind.cache_clear()
     _prior.cache_clear()
 
 
@@ -144,7 +145,7 @@ def concepts(text: str) -> tuple[tuple[str, float], ...]:
     """The sentence's concepts with their English-rarity prior (reporting verbs dropped)."""
     from summarizer.brief.coherence import names_in
 
-    phrases, single = _lexicon()
+    phrases, _ = _lexicon()
     toks = _tokens(text)
     attribution = {
         w.lower().removesuffix("'s")
@@ -157,8 +158,9 @@ def concepts(text: str) -> tuple[tuple[str, float], ...]:
     out: dict[str, float] = {}
     i = 0
     while i < len(low):
+        word = low[i]
         hit = None
-        for ws, c in phrases.get(low[i], ()):
+        for ws, c in phrases.get(word, ()):
             if low[i : i + len(ws)] == ws:
                 hit = (len(ws), c)
                 break
@@ -168,24 +170,33 @@ def concepts(text: str) -> tuple[tuple[str, float], ...]:
                 out[part] = max(out.get(part, 0.0), 0.7)
             i += n
             continue
-        word = low[i]
         i += 1
+        figure, count, parts = _word_kind(word)
+        if figure:
+            out[figure] = 1.0  # a figure: compared by value, disagreeing figures penalised
+            continue
+        if count and toks[i - 1][1].islower():
+            out[count] = 0.5  # "two leaders": a count, not a figure
+            continue
         scale = damp if word in attribution else 1.0
-        if word in single:
-            concept = single[word]
-            out[concept] = max(out.get(concept, 0.0), scale * _prior(word))
-            continue
-        plain = word.replace(",", "")
-        if plain.replace(".", "", 1).isdigit():
-            out[f"#{plain}"] = 1.0  # a figure: compared by value, disagreeing figures penalised
-            continue
-        if word in _NUMBER_WORDS and toks[i - 1][1].islower():
-            out[f"~{_NUMBER_WORDS[word]}"] = 0.5  # "two leaders": a count, not a figure
-            continue
-        for key, prior in _word_parts(word):
+        for key, prior in parts:
             out[key] = max(out.get(key, 0.0), scale * prior)
     out.pop(REPORTING, None)
     return tuple(sorted(out.items()))
+
+
+@lru_cache(maxsize=200_000)
+def _word_kind(word: str) -> tuple[str, str, tuple[tuple[str, float], ...]]:
+    """A word outside any phrase: its figure key ("#2031"), its count key ("~2", used when
+    written in lower case) and its weighted concepts otherwise (a synonym's head, or parts)."""
+    _, single = _lexicon()
+    if word in single:
+        return "", "", ((single[word], _prior(word)),)
+    plain = word.replace(",", "")
+    if plain.replace(".", "", 1).isdigit():
+        return f"#{plain}", "", ()
+    count = f"~{_NUMBER_WORDS[word]}" if word in _NUMBER_WORDS else ""
+    return "", count, _word_parts(word)
 
 
 @lru_cache(maxsize=1)
