@@ -82,7 +82,8 @@ def synthetic_story(
 def clear_text_caches() -> None:
     """Forget every per-text cache, so a run costs what a new story costs."""
     for cached in (paragraph_sentences, facts.concepts, facts._weights, facts._word_parts,
-                   coherence.names_in, ranking._token_terms):
+                   facts._word_kind, coherence.names_in, coherence._fold_word,
+                   ranking._token_terms):
         cached.cache_clear()
 
 
