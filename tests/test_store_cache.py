@@ -12,7 +12,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -185,3 +185,23 @@ def test_batch_is_committed_before_waiting_on_a_slow_reader(tmp_path: Path, db: 
         thread.join(30)
     assert probe.get("lock") == "free"
     assert report.errors == [] and len(report.ingested) == 2
+
+
+def test_kept_story_equals_the_story_read_back(store: Store, db: Path) -> None:
+    """What the cache keeps after a write is exactly what decoding the stored row gives (the
+    story window as stored: UTC to the second, whatever zone and precision the article had)."""
+    from dataclasses import replace
+
+    zone = timezone(timedelta(hours=2))
+    docs = [_doc(i) for i in range(4)]
+    last = docs[3].published
+    assert last is not None
+    docs[3] = replace(docs[3], published=last.astimezone(zone).replace(microsecond=5))
+    outcomes = [save_article(store, doc, f"a{i}") for i, doc in enumerate(docs)]
+    for sid in {o.story_id for o in outcomes}:
+        assert sid is not None
+        version, kept = store.story_cache.rows[sid]
+        with Store(db) as fresh:
+            assert fresh.story_candidates([]) == []
+            [(stored_version, stored)] = fresh.parts_assignment._load([sid])
+        assert (version, kept) == (stored_version, stored)
