@@ -25,10 +25,10 @@ from bot.store.follows import Follow, Follows
 from bot.updates import update_lines
 from summarizer.brief.filters import Filter
 from summarizer.brief.since import Update, story_update
+from summarizer.models import Article, Story
 
 if TYPE_CHECKING:
     from bot.store import Store
-    from summarizer.models import Article
 
 log = logging.getLogger(__name__)
 
@@ -125,42 +125,83 @@ def _chat_zone(store: Store, chat_id: int, default_zone: str) -> str:
     return sub[1] if sub else default_zone
 
 
-def plan_alerts(
+@dataclass(frozen=True)
+class Due:
+    """A followed story with coverage the chat has not seen, read for computing its update."""
+
+    follow: Follow
+    story: Story
+    articles: tuple[Article, ...]
+    flt: Filter
+    words: int
+
+
+def due_alerts(
     store: Store, now: datetime, default_zone: str = "UTC", words: int = ALERT_WORDS
-) -> list[PlannedAlert]:
-    """Claim and build this round's alerts (on the store's thread). Follows with nothing new
-    to show (only repeats, or everything filtered) are marked seen without a message."""
+) -> list[Due]:
+    """The follows to look at this round (reads only): changed stories outside the chat's
+    quiet hours, at least ALERT_GAP after the story's last alert, MAX_STORIES per chat."""
     follows, prefs = Follows(store.conn), Prefs(store.conn)
-    planned: list[PlannedAlert] = []
+    due: list[Due] = []
     for chat_id, group in groupby(follows.changed(), key=lambda f: f.chat_id):
-        if quiet(now, prefs.settings(chat_id), _chat_zone(store, chat_id, default_zone)):
+        mine = prefs.settings(chat_id)
+        if quiet(now, mine, _chat_zone(store, chat_id, default_zone)):
             continue
         flt = prefs.rule(chat_id)
-        size = max(30, int(words * LENGTH_SCALE.get(prefs.settings(chat_id).length, 1.0)))
-        updates: list[Update] = []
-        claims: list[Claim] = []
+        size = max(30, int(words * LENGTH_SCALE.get(mine.length, 1.0)))
+        picked = 0
         for f in group:
-            if len(updates) >= MAX_STORIES or not gap_passed(f, now):
+            if picked >= MAX_STORIES or not gap_passed(f, now):
                 continue
             with store.snapshot():
                 story = store.story(f.story_id)
-                arts = store.articles(story.article_ids) if story else []
+                arts = tuple(store.articles(story.article_ids)) if story else ()
             if story is None:
                 continue  # merged away or emptied: nothing to tell
-            update = _filtered(story_update(story.id, story.title, arts, unseen(f), size), flt)
-            visible = flt.story_visible(story.title, [(a.outlet, a.title) for a in arts])
-            everything = tuple(a.id for a in arts)
-            if update.empty or not visible:
-                follows.mark_seen(chat_id, story.id, story.version, everything)
-                continue
-            if not follows.claim_alert(chat_id, story.id, story.version, update.article_ids, now):
-                follows.mark_seen(chat_id, story.id, story.version, everything)
-                continue
-            updates.append(update)
-            claims.append(Claim(story.id, story.version, everything))
-        if updates:
-            planned.append(PlannedAlert(chat_id, alert_reply(updates), tuple(claims)))
-    return planned
+            due.append(Due(f, story, arts, flt, size))
+            picked += 1
+    return due
+
+
+def compute_update(due: Due) -> Update | None:
+    """What a due follow's alert would say (pure, CPU-bound); None when nothing to show."""
+    story, flt = due.story, due.flt
+    if not flt.story_visible(story.title, [(a.outlet, a.title) for a in due.articles]):
+        return None
+    found = story_update(story.id, story.title, due.articles, unseen(due.follow), due.words)
+    update = _filtered(found, flt)
+    return None if update.empty else update
+
+
+def claim_alerts(
+    store: Store, now: datetime, due: Sequence[Due], updates: Sequence[Update | None]
+) -> list[PlannedAlert]:
+    """Claim the alerts to send (one message per chat); follows with nothing new to show
+    (only repeats, or everything filtered) are marked seen without a message."""
+    follows = Follows(store.conn)
+    by_chat: dict[int, list[tuple[Update, Claim]]] = {}
+    for d, update in zip(due, updates, strict=True):
+        chat_id, story = d.follow.chat_id, d.story
+        everything = tuple(a.id for a in d.articles)
+        if update is None or not follows.claim_alert(
+            chat_id, story.id, story.version, update.article_ids, now
+        ):
+            follows.mark_seen(chat_id, story.id, story.version, everything)
+            continue
+        by_chat.setdefault(chat_id, []).append((update, Claim(story.id, story.version, everything)))
+    return [
+        PlannedAlert(chat, alert_reply([u for u, _ in items]), tuple(c for _, c in items))
+        for chat, items in by_chat.items()
+    ]
+
+
+def plan_alerts(
+    store: Store, now: datetime, default_zone: str = "UTC", words: int = ALERT_WORDS
+) -> list[PlannedAlert]:
+    """A whole round's planning in one call: read, compute, claim (the Telegram job does the
+    three steps apart, computing off the store's thread)."""
+    due = due_alerts(store, now, default_zone, words)
+    return claim_alerts(store, now, due, [compute_update(d) for d in due])
 
 
 def record_alert(

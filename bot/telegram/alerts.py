@@ -1,14 +1,16 @@
-"""The follow-alert job: plan and claim on the store's thread, send, record (bot.follow.alerts)."""
+"""The follow-alert job: read due follows, compute updates off the store's threads, claim,
+send, record (bot.follow.alerts)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import timedelta
 from typing import Any
 
 from telegram.ext import Application, CallbackContext
 
-from bot.follow.alerts import plan_alerts, record_alert
+from bot.follow.alerts import claim_alerts, compute_update, due_alerts, record_alert
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +27,10 @@ async def alert_round(app: AnyApp) -> dict[int, str]:
     cmds = rt.commands
     now = cmds.clock()
     zone = rt.settings.digest_zone
-    planned = await cmds.db(lambda store: plan_alerts(store, now, zone))
+    due = await cmds.db(lambda store: due_alerts(store, now, zone))
+    # The updates are computed off the store's threads (fact grouping is CPU work).
+    updates = await asyncio.to_thread(lambda: [compute_update(d) for d in due])
+    planned = await cmds.db(lambda store: claim_alerts(store, now, due, updates))
     done: dict[int, str] = {}
     for alert in planned:
         error: BaseException | None = None
