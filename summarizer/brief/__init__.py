@@ -1,1 +1,9 @@
-"""Briefings: candidate sentences, grouping of sentences that state one fact, ranking, selection and the per-outlet credits."""
+"""Briefings: the few sentences that tell a story, each credited to the outlets that carry it.
+
+``sentences`` picks candidate sentences (real, complete, verbatim) from each article's body;
+``facts`` decides when two sentences state the same fact (fitted data in ``data/``);
+``ranking`` scores centrality (a vectorised LexRank) and word overlap; ``briefing`` selects
+within a word budget without repeats; ``credits`` says who carries each fact and makes only
+honest "only one outlet" claims; ``coherence`` avoids sentences whose subject is left
+unnamed; ``since`` finds what is new after a time; ``filters`` applies per-chat mutes.
+"""
