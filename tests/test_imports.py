@@ -247,3 +247,16 @@ def test_nltk_is_imported_without_scipy_stats() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == ["1"]
+
+
+def test_every_folder_says_what_it_owns() -> None:
+    """Each package folder opens with a docstring of at least a short paragraph (DESIGN.md)."""
+    thin = {}
+    for package in PACKAGES:
+        for init in sorted((ROOT / package).rglob("__init__.py")):
+            doc = ast.get_docstring(ast.parse(init.read_text("utf-8"))) or ""
+            if len(doc) < 150:
+                thin[str(init.relative_to(ROOT))] = doc
+    folders = {p.parent for package in PACKAGES for p in (ROOT / package).rglob("*.py")}
+    missing = sorted(str(f.relative_to(ROOT)) for f in folders if not (f / "__init__.py").exists())
+    assert missing == [] and thin == {}
