@@ -96,9 +96,8 @@ def digest_update(
         story.id, story.title, articles, known_first(story, articles, sent_count), words
     )
     outlets = tuple(f for f in found.new_outlets if not flt.article_muted(f.outlet, f.title))
-    return Update(
-        found.story_id, found.title, flt.sentences(found.sentences), outlets, found.article_ids
-    )
+    shown = flt.sentences(found.sentences, articles)
+    return Update(found.story_id, found.title, shown, outlets, found.article_ids)
 
 
 def digest_lines(update: Update) -> Line:

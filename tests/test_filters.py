@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from follow_corpus import wave_time, write_wave
@@ -12,7 +13,7 @@ from bot.config import Settings
 from bot.sources.ingest import ingest_paths
 from bot.store import Store
 from summarizer.brief.filters import Filter
-from summarizer.models import BriefSentence
+from summarizer.models import Article, BriefSentence
 
 ME = Caller(chat_id=31)
 OTHER = Caller(chat_id=32)
@@ -40,6 +41,11 @@ def test_rule_keeps_credits_but_never_a_muted_outlets_words() -> None:
         '"C," she said.', (1, 2), ("Harbor Ledger", "Meridian Post"), 0, "Meridian Post"
     )
     assert f.sentences([both, alone, quoted]) == (both,)  # still credited to Meridian Post
+    # Given the articles: a sentence only the muted outlet printed word for word is not shown.
+    mine = Article(id=2, title="t", text="Intro. A fact. More.", outlet="Meridian Post")
+    theirs = Article(id=1, title="t", text="The same fact, other words.", outlet="Harbor Ledger")
+    assert f.sentences([both], [mine, theirs]) == ()
+    assert f.sentences([both], [mine, replace(theirs, text="Also: A fact.")]) == (both,)
 
 
 async def test_commands_filter_stories_and_briefs(tmp_path: Path) -> None:

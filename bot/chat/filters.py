@@ -43,10 +43,12 @@ def shown_briefing(store: Store, chat_id: int, briefing: Briefing) -> Briefing:
     flt = Prefs(store.conn).rule(chat_id)
     if flt.empty:
         return briefing
+    story = store.story(briefing.story_id)
+    arts = store.articles(story.article_ids) if story else []
     return replace(
         briefing,
-        sentences=flt.sentences(briefing.sentences),
-        exclusives=flt.sentences(briefing.exclusives),
+        sentences=flt.sentences(briefing.sentences, arts),
+        exclusives=flt.sentences(briefing.exclusives, arts),
         framings=tuple(f for f in briefing.framings if not flt.article_muted(f.outlet, f.title)),
     )
 

@@ -48,8 +48,12 @@ def settings_page(cmds: Commands, chat_id: int, note: str = "") -> Reply:
         at = cmds.settings.digest_time.strftime("%H:%M")
         lines = [
             line(bold("No daily digest for this chat.")),
-            line(text(f"/subscribe starts one at {at} ({cmds.settings.digest_zone}); ")),
-            line(text("/subscribe 07:30 Europe/Berlin picks the time and zone.")),
+            line(
+                text(
+                    f"/subscribe starts one at {at} ({cmds.settings.digest_zone}); "
+                    "/subscribe 07:30 Europe/Berlin picks the time and zone."
+                )
+            ),
         ]
     lines.append(line(text(f"Briefing length: {mine.length}")))
     lines.append(line(text(f"Quiet hours for follow alerts: {quiet}")))

@@ -87,11 +87,10 @@ def unseen(follow: Follow) -> Callable[[Article], bool]:
     return lambda a: a.id not in seen
 
 
-def _filtered(update: Update, flt: Filter) -> Update:
+def _filtered(update: Update, flt: Filter, articles: Sequence[Article]) -> Update:
     outlets = tuple(f for f in update.new_outlets if not flt.article_muted(f.outlet, f.title))
-    return Update(
-        update.story_id, update.title, flt.sentences(update.sentences), outlets, update.article_ids
-    )
+    shown = flt.sentences(update.sentences, articles)
+    return Update(update.story_id, update.title, shown, outlets, update.article_ids)
 
 
 def alert_reply(updates: Sequence[Update]) -> Reply:
@@ -169,7 +168,7 @@ def compute_update(due: Due) -> Update | None:
     if not flt.story_visible(story.title, [(a.outlet, a.title) for a in due.articles]):
         return None
     found = story_update(story.id, story.title, due.articles, unseen(due.follow), due.words)
-    update = _filtered(found, flt)
+    update = _filtered(found, flt, due.articles)
     return None if update.empty else update
 
 

@@ -3,8 +3,8 @@
 An article is muted when its outlet is muted or its headline names a muted word. A story is
 hidden when all its coverage is muted, or when "only" words are set and neither its title nor
 any headline names one. In a briefing, a muted outlet stays in the credits but its words are
-never shown: a sentence worded by a muted outlet (or by muted outlets alone) is left out, and
-so is a sentence naming a muted word. Words match whole words, case-insensitively; an outlet
+never shown: a sentence whose quote is a muted outlet's wording, that only muted outlets print
+word for word, or that only muted outlets carry is left out, and so is one naming a muted word. Words match whole words, case-insensitively; an outlet
 matches when its name is the muted name or starts with it ("Meridian" mutes "Meridian Post").
 """
 
@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from summarizer.models import BriefSentence
+from summarizer.models import Article, BriefSentence
 from summarizer.nlp.text import fold
 
 
@@ -72,11 +72,19 @@ class Filter:
             return False
         return self.names_only_word(title) or any(self.names_only_word(t) for _, t in items)
 
-    def sentences(self, sentences: Sequence[BriefSentence]) -> tuple[BriefSentence, ...]:
-        """The sentences that may be shown (credits untouched)."""
+    def sentences(
+        self, sentences: Sequence[BriefSentence], articles: Sequence[Article] = ()
+    ) -> tuple[BriefSentence, ...]:
+        """The sentences that may be shown (credits untouched). With the story's ``articles``,
+        a sentence printed word for word only by muted outlets is left out too."""
+        texts = [(a.outlet, fold(a.text)) for a in articles] if self._outlet_keys else []
         out = []
         for s in sentences:
             if s.wording and self.outlet_muted(s.wording):
+                continue
+            key = fold(s.text)
+            printed = [o for o, t in texts if key in t]
+            if printed and all(self.outlet_muted(o) for o in printed):
                 continue
             if s.outlets and all(self.outlet_muted(o) for o in s.outlets):
                 continue
