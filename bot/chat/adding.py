@@ -11,6 +11,7 @@ from bot.chat.opml import import_upload, is_opml
 from bot.chat.reply import Reply, bold, line, para, simple, text
 from bot.chat.spec import PAGE_SIZE, Caller, CommandSpec
 from bot.sources.ingest import KINDS, MAX_FILE_BYTES, Prepared, prepare_upload, save_article
+from bot.sources.sandbox import prepared_off_loop
 from summarizer.errors import InputError
 from summarizer.models import CleanDoc
 
@@ -49,7 +50,7 @@ async def save_feed_entries(
         if isinstance(item, str):
             continue
         try:
-            result = save_article(cmds.store, item[1], item[0])
+            result = save_article(cmds.store, await prepared_off_loop(item[1]), item[0])
         except InputError as exc:
             errors.append(f"{item[0]}: {exc}")
             continue
@@ -91,7 +92,7 @@ async def ingest_upload(cmds: Commands, name: str, data: bytes, caller: Caller) 
 
 async def save_and_describe(cmds: Commands, doc: CleanDoc | Prepared, name: str) -> Reply:
     """Store a clean article, refresh its story's views, describe where it went."""
-    result = save_article(cmds.store, doc, name)
+    result = save_article(cmds.store, await prepared_off_loop(doc), name)
     story = cmds.store.story(result.story_id) if result.story_id else None
     if story is None:
         return simple("Stored, but it joined no story.")

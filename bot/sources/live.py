@@ -22,7 +22,7 @@ from bot.sources.ingest import (
     prepare,
     save_article,
 )
-from bot.sources.sandbox import shared_sandbox
+from bot.sources.sandbox import prepared_off_loop, shared_sandbox
 from bot.store import Feed, Store
 from bot.store.backoff import EntryBackoffs
 from summarizer.errors import InputError
@@ -98,6 +98,15 @@ def prepare_entry(entry: FeedEntry, page: FetchResult | None) -> Prepared:
     return prepare(doc_from_entry(entry, page))
 
 
+def page_doc(page: FetchResult) -> CleanDoc:
+    """A fetched page's article; "not a readable page" when it is not text (sandbox worker)."""
+    try:
+        decode_bytes(page.content)
+    except InputError as exc:
+        raise InputError(f"not a readable page: {exc}") from None
+    return doc_from_page(page)
+
+
 async def _in_sandbox(fn: Callable[..., T], *args: object) -> T:
     """``fn(*args)`` in the shared sandbox, off the event loop, within the time budget."""
     return await asyncio.to_thread(shared_sandbox().run, fn, *args)
@@ -137,11 +146,7 @@ async def fetch_url_docs(
             if parsed is not None:
                 entries = parsed.entries[: settings.feed_max_entries]
                 return await _entry_docs(http, entries, limits)
-        try:
-            decode_bytes(fetched.content)
-        except InputError as exc:
-            raise InputError(f"not a readable page: {exc}") from None
-        doc = await _in_sandbox(doc_from_page, fetched)
+        doc = await _in_sandbox(page_doc, fetched)  # decoding a 10 MB page is work too
         return [(url, replace(doc, url=doc.url or fetched.final_url))]
     finally:
         if client is None:
@@ -185,7 +190,7 @@ async def ingest_urls(
                 continue
             name, doc = item
             try:
-                report.ingested.append(save_article(store, doc, name))
+                report.ingested.append(save_article(store, await prepared_off_loop(doc), name))
             except InputError as exc:
                 report.add_error(name, str(exc))
             except Exception as exc:  # one bad entry never stops the others

@@ -27,11 +27,21 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.connection import Connection, wait
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from summarizer.errors import InputError
 
-__all__ = ["DEFAULT_BUDGET", "DEFAULT_MEMORY_MB", "Sandbox", "shared_sandbox"]
+if TYPE_CHECKING:
+    from bot.sources.prepared import Prepared
+    from summarizer.models import CleanDoc
+
+__all__ = [
+    "DEFAULT_BUDGET",
+    "DEFAULT_MEMORY_MB",
+    "Sandbox",
+    "prepared_off_loop",
+    "shared_sandbox",
+]
 
 log = logging.getLogger(__name__)
 
@@ -391,3 +401,18 @@ def shared_sandbox() -> Sandbox:
         if _shared is None:
             _shared = Sandbox(workers=2)
         return _shared
+
+
+async def prepared_off_loop(item: CleanDoc | Prepared) -> Prepared:
+    """An article's fingerprints and features, computed in the shared sandbox, never on the loop.
+
+    Saving needs the store's own thread; everything before it (``prepare``) runs in a worker,
+    under the budget, so /add and uploads cost the event loop only the database write.
+    """
+    import asyncio
+
+    from bot.sources.prepared import Prepared, prepare
+
+    if isinstance(item, Prepared):
+        return item
+    return await asyncio.to_thread(shared_sandbox().run, prepare, item)
