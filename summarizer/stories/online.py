@@ -3,16 +3,18 @@
 Used by ``bench/eval_stories.py`` and the tests to run thousands of assignments quickly, and the
 reference the store-backed ingest path follows: document frequencies are counted as articles
 arrive, candidate stories come from an inverted index of each story's index terms (at most
-``CANDIDATES``, most shared terms first, newest on ties), ``assign.decide`` picks one.
+``CANDIDATES``, most shared terms first, newest on ties), and the same pure steps as ingest
+(``plan.weigh``, ``plan.join``) pick one and update it.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from summarizer.stories import assign
+from summarizer.stories import assign, plan
 from summarizer.stories.params import Params, load_params
 from summarizer.stories.signals import Signals, extract
 
@@ -32,7 +34,7 @@ class OnlineIndex:
     story_terms: dict[int, list[str]] = field(default_factory=dict)
     decisions: list[assign.Decision] = field(default_factory=list)
 
-    def candidates(self, terms: list[str]) -> list[assign.StoryState]:
+    def candidates(self, terms: Sequence[str]) -> list[assign.StoryState]:
         """Stories sharing most index terms with ``terms`` (like the store's lookup)."""
         hits: Counter[int] = Counter()
         for t in terms:
@@ -43,20 +45,17 @@ class OnlineIndex:
 
     def add_signals(self, article_id: int, sig: Signals, published: datetime | None) -> int:
         """Assign one article (its signals) to a story; returns the story id."""
-        w = assign.weigh(sig, self.dfs, self.n_docs, self.params)
-        cands = self.candidates(assign.query_terms(w, self.dfs, self.n_docs))
-        decision = assign.decide(w, published, cands, self.params)
-        self.decisions.append(decision)
-        sid = decision.story_id
-        if sid is None:
-            sid = len(self.stories) + 1
-            self.stories[sid] = assign.StoryState(sid, {})
-        state = assign.absorb(self.stories[sid], w, published)
+        weighing = plan.weigh(sig, self.dfs, self.n_docs, self.params)
+        cands = [plan.StoryBefore(s) for s in self.candidates(weighing.query)]
+        joining = plan.join(weighing, published, None, "", cands, self.params)
+        self.decisions.append(joining.decision)
+        sid = joining.story_id or len(self.stories) + 1
+        state = replace(joining.state, story_id=sid)
         self.stories[sid] = state
         self.members[sid].append(article_id)
         for t in self.story_terms.get(sid, []):
             self.postings[t].discard(sid)
-        terms = assign.index_terms(state)
+        terms = list(joining.index_terms)
         self.story_terms[sid] = terms
         for t in terms:
             self.postings[t].add(sid)
