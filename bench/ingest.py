@@ -8,7 +8,9 @@ For each size, a synthetic corpus (bench/synth.py: events of 3-8 articles from d
 ~400-700 words, over 60 days) is ingested by ``bot.sources.ingest.ingest_paths`` (read, decode, clean,
 duplicate check, story assignment, FTS triggers) in batches of ``--batch`` files, each size in its
 own child process so peak memory (ru_maxrss) is per size. Reported: total articles/s, articles/s
-of every batch as the database grows (first vs last shows whether cost per article stays flat),
+and CPU ms per article (this process, the saver, and the reader workers) of every batch as the
+database grows (first vs last shows whether cost per article stays flat; CPU time is what to
+compare on a shared machine),
 peak RSS, database size, cluster quality against the generator's ground truth, then the time of
 computing every story's briefing and quotes (the body of ``bot.chat.views.refresh_dirty``, per story,
 so the distribution is visible). A size that exceeds ``--time-limit`` seconds of ingest stops
@@ -106,16 +108,35 @@ def run_one(
     batches: list[dict[str, Any]] = []
     t_start = time.perf_counter()
     partial = False
+    def cpu(who: int) -> float:
+        usage = resource.getrusage(who)
+        return usage.ru_utime + usage.ru_stime
+
     for i in range(0, len(paths), batch):
         chunk = [str(p) for p in paths[i : i + batch]]
         t0 = time.perf_counter()
+        main0, kids0 = cpu(resource.RUSAGE_SELF), cpu(resource.RUSAGE_CHILDREN)
         ingest_paths(store, chunk, report)
         dt = time.perf_counter() - t0
+        # CPU per article: this process (the saver) and the reader workers, which exit (and are
+        # accounted) at the end of each ingest_paths call. Unlike the rate, a busy machine
+        # barely moves them.
+        main_ms = (cpu(resource.RUSAGE_SELF) - main0) * 1000 / len(chunk)
+        kids_ms = (cpu(resource.RUSAGE_CHILDREN) - kids0) * 1000 / len(chunk)
         batches.append(
-            {"from": i, "to": i + len(chunk), "seconds": round(dt, 3), "rate": round(len(chunk) / dt, 1)}
+            {
+                "from": i,
+                "to": i + len(chunk),
+                "seconds": round(dt, 3),
+                "rate": round(len(chunk) / dt, 1),
+                "main_cpu_ms": round(main_ms, 2),
+                "workers_cpu_ms": round(kids_ms, 2),
+                "load": round(os.getloadavg()[0], 1),
+            }
         )
         print(
-            f"  [{n}] batch {i:>6}-{i + len(chunk):<6} {len(chunk) / dt:7.1f} articles/s",
+            f"  [{n}] batch {i:>6}-{i + len(chunk):<6} {len(chunk) / dt:7.1f} articles/s, "
+            f"CPU ms/article main {main_ms:.2f} workers {kids_ms:.2f} (load {os.getloadavg()[0]:.1f})",
             file=sys.stderr,
             flush=True,
         )
@@ -141,6 +162,12 @@ def run_one(
         "articles_per_s": round(done / ingest_s, 1),
         "first_batch_rate": batches[0]["rate"],
         "last_batch_rate": batches[-1]["rate"],
+        "main_cpu_ms": round(sum(b["main_cpu_ms"] * (b["to"] - b["from"]) for b in batches) / done, 2),
+        "workers_cpu_ms": round(
+            sum(b["workers_cpu_ms"] * (b["to"] - b["from"]) for b in batches) / done, 2
+        ),
+        "first_batch_main_cpu_ms": batches[0]["main_cpu_ms"],
+        "last_batch_main_cpu_ms": batches[-1]["main_cpu_ms"],
         "batches": batches,
         "db_bytes": db_size(db),
         "db_path": str(db),
@@ -219,7 +246,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                              env={**os.environ, "PYTHONHASHSEED": "0"}).stdout
         results.append(json.loads(out.strip().splitlines()[-1]))
 
-    hdr = (f"{'size':>6} {'art/s':>7} {'1st batch':>9} {'last batch':>10} {'maxRSS MB':>9} "
+    hdr = (f"{'size':>6} {'art/s':>7} {'1st batch':>9} {'last batch':>10} "
+           f"{'CPU ms main/workers (1st, last main)':>37} {'maxRSS MB':>9} "
            f"{'DB MB':>6} {'stories':>7} {'events':>6} {'purity':>6} {'complete':>8} "
            f"{'refresh s':>9} {'ms/story p50/p95/max':>22}")
     print(hdr)
@@ -228,7 +256,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         c = r["cluster"]
         print(
             f"{r['ingested']:>6}{'*' if r['partial'] else ' '}{r['articles_per_s']:>6.1f} "
-            f"{r['first_batch_rate']:>9.1f} {r['last_batch_rate']:>10.1f} {r['maxrss_mb']:>9.1f} "
+            f"{r['first_batch_rate']:>9.1f} {r['last_batch_rate']:>10.1f} "
+            f"{r['main_cpu_ms']:>10.2f}/{r['workers_cpu_ms']:<6.2f} "
+            f"({r['first_batch_main_cpu_ms']:.2f}, {r['last_batch_main_cpu_ms']:.2f}){'':>6} "
+            f"{r['maxrss_mb']:>9.1f} "
             f"{r['db_bytes'] / 1_048_576:>6.1f} {c['stories']:>7} {c['events']:>6} "
             f"{c['purity']:>6.3f} {c['completeness']:>8.3f} {ref.get('seconds', 0):>9.1f} "
             f"{ref.get('per_story_ms_p50', 0):>7.0f}/{ref.get('per_story_ms_p95', 0):.0f}/"
