@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
 
+import numpy as np
+import pytest
+
+from summarizer.brief.ranking import lexical_similarity
+from summarizer.nlp.similarity import cosine_matrix, tfidf_unit_rows
 from summarizer.nlp.terms import stem, stop_words, terms
 from summarizer.nlp.text import sentence_spans, split_sentences
 from summarizer.quotes.extract import extract_quotes
@@ -74,3 +80,17 @@ def test_the_toolkit_imports_neither_nltk_nor_numpy() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_one_sparse_tfidf_builder_gives_exact_cosines() -> None:
+    docs = [("harbour", "strike", "strike"), ("harbour", "strike"), ("ferri",), ()]
+    unit = tfidf_unit_rows(docs)
+    assert unit.shape == (4, 3) and unit.nnz == 5
+    idf = {t: math.log(5 / (1 + k)) + 1.0 for t, k in {"harbour": 2, "strike": 2}.items()}
+    a = np.array([idf["harbour"], (1 + math.log(2)) * idf["strike"]])
+    b = np.array([idf["harbour"], idf["strike"]])
+    sim = cosine_matrix(docs)
+    assert sim[0, 1] == pytest.approx(a @ b / np.linalg.norm(a) / np.linalg.norm(b), rel=1e-6)
+    assert sim[0, 2] == 0.0 and list(np.diag(sim)) == [1.0, 1.0, 1.0, 0.0]
+    texts = ["Keepers vote to strike at the harbour.", "The harbour strike vote passed.", "Ferries run."]
+    assert np.allclose(cosine_matrix([terms(t) for t in texts]), lexical_similarity(texts))
