@@ -266,6 +266,27 @@ def test_a_primary_night_with_a_concession_after_midnight_stays_one_story() -> N
     assert len(stories_of(assigned, ELECTION)) == 1
 
 
+def test_one_stray_percentage_is_not_a_round_of_results() -> None:
+    """A flood follow-up two days on shares a count; its single new percentage does not split it."""
+    index = OnlineIndex()
+    index.add(
+        0,
+        "Hale river floods 1,200 homes in Port Ennis",
+        "The river Hale burst its banks in Port Ennis on Monday, flooding 1,200 homes after "
+        "rainfall reached 310% of the monthly average.\n\nRescue crews used boats in the lower town.",
+        at(9, 20),
+    )
+    follow_up = extract(
+        "Port Ennis begins clean-up as Hale recedes",
+        "Residents of the 1,200 flooded homes in Port Ennis began clearing mud on Wednesday; "
+        "insurers expect claims to rise 40% on last year.\n\nThe river fell below its banks overnight.",
+        at(11, 12),
+    )
+    story = index.stories[1]
+    assert follow_up.day != story.day and follow_up.results and story.results
+    assert assign.same_happening(follow_up, story) == (True, "")
+
+
 def test_the_rule_not_dissimilarity_keeps_the_second_debate_apart() -> None:
     """Without the recurring-event rule the second debate would join the first: text is close."""
     index = OnlineIndex()

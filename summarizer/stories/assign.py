@@ -20,9 +20,11 @@ in one week or two polls:
    happening that runs overnight is one happening: the days may also differ by one when the
    article names the story's day too ("overnight Tuesday ... before dawn Wednesday"; the small
    hours name the evening before, see ``days.day_references``). Either way, when both the story
-   and the article give results in title or lead (scores, percentages) and share none, the
-   article reports the next round (a day's trading, a poll) even if it looks back at the story's
-   figures ("Stocks rebound on Tuesday, a day after the Dow lost 310 points; the Dow gains 0.6%").
+   and the article give several results in title or lead (scores, percentages: a poll's two
+   shares, a session's index moves) and share none, the article reports the next round even if
+   it looks back at the story's figures ("Stocks rebound on Tuesday, a day after the Dow lost 310
+   points; the Dow gains 0.6%, the Nasdaq 0.9%"). One stray percentage ("rainfall at 300% of
+   normal") is not a round of results.
    A next-day report that only looks back ("on Wednesday, a day after the primary") is a new
    happening unless it shares a figure: the loser's staff lay-offs are not the primary.
 2. A score (3-1, 102-99) identifies a result: when the article and the story both give scores in
@@ -48,6 +50,7 @@ CENTROID_TERMS = 250
 MEMBER_HEADS = 8
 INDEX_TERMS = 30
 QUERY_TERMS = 20
+RESULTS_OF_A_ROUND = 2  # results in title and lead that make a report a round of its own
 
 
 @dataclass(frozen=True)
@@ -194,7 +197,11 @@ def same_happening(sig: Signals, story: StoryState) -> tuple[bool, str]:
     if sig.day is not None and story.day is not None and sig.day != story.day:
         shares_figure = bool(sig.figures & story.figures or sig.results & story.results)
         overnight = abs((sig.day - story.day).days) == 1 and story.day in sig.days_named
-        new_results = bool(sig.results and story.results) and not sig.results & story.results
+        new_results = (
+            len(sig.results) >= RESULTS_OF_A_ROUND
+            and len(story.results) >= RESULTS_OF_A_ROUND
+            and not sig.results & story.results
+        )
         if new_results or not (shares_figure or overnight):
             return False, f"another day ({sig.day.isoformat()} vs {story.day.isoformat()})"
     scores_a = {r for r in sig.results if not r.endswith("%")}
