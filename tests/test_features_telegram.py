@@ -79,6 +79,17 @@ def answer(
     return out()[before:]
 
 
+def last_id(fake: FakeTelegram, chat: int) -> int:
+    """The id of the newest message the bot sent to a chat."""
+    ids = [
+        m
+        for m in range(1, 300)
+        if (msg := fake.message(chat, m)) and msg.get("from", {}).get("is_bot")
+    ]
+    assert ids
+    return max(ids)
+
+
 def alerts_to(fake: FakeTelegram, chat: int) -> Callable[[], list[str]]:
     return lambda: [
         str(m["text"])
@@ -102,6 +113,14 @@ def test_follow_alert_chart_and_opml(tmp_path: Path, fake_telegram: FakeTelegram
         [alert] = alerts()
         assert "1,500 euros" in alert and "Northshore Daily" in alert
         assert "240 deckhands" not in alert  # known when the chat followed
+        # /settings: a button changes the setting and the page updates in place.
+        [page] = answer(fake_telegram, USER, "/settings")
+        assert "Briefing length" in str(page["text"])
+        mid = last_id(fake_telegram, USER)
+        fake_telegram.push_callback(USER, mid, "/settings length short", user_id=USER)
+        [edit] = fake_telegram.wait_for("editMessageText", timeout=30)
+        assert edit["params"]["message_id"] == mid
+        assert "Briefings are now short" in str(edit["params"]["text"])
         [following] = answer(fake_telegram, USER, "/following")
         assert f"#{story.id}" in str(following["text"])
         [chart] = answer(fake_telegram, USER, f"/chart {story.id}")
