@@ -81,10 +81,13 @@ def synthetic_story(
 
 def clear_text_caches() -> None:
     """Forget every per-text cache, so a run costs what a new story costs."""
+    from summarizer.nlp import text
+
     for cached in (paragraph_sentences, facts.concepts, facts._weights, facts._word_parts,
                    facts._word_kind, coherence.names_in, coherence._fold_word,
-                   ranking._token_terms):
-        cached.cache_clear()
+                   ranking._token_terms, getattr(text, "_punkt_spans", None)):
+        if cached is not None:
+            cached.cache_clear()
 
 
 def time_sumy(articles: Sequence[Article]) -> float:
