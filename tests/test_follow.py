@@ -162,3 +162,29 @@ def test_muted_outlet_alerts_nothing(tmp_path: Path, store: Store) -> None:
     Prefs(store.conn).add_filter(CHAT, "outlet", "Northshore Daily")
     ingest_wave(store, tmp_path, 1)
     assert plan_alerts(store, wave_time(1)) == []
+
+
+def test_merged_story_keeps_its_followers(tmp_path: Path, store: Store) -> None:
+    from bot.sources.mending import merge_stories
+
+    sid = follow_now(store)
+    report = ingest_paths(store, [str(p) for p in write_wave(tmp_path / "x", 3)])
+    extra = report.ingested[0].story_id
+    assert extra is not None
+    if extra == sid:  # joined the followed story already: split it out to merge it back
+        from bot.sources.mending import split_article
+
+        extra = split_article(store, sid, report.ingested[0].id)
+    refresh_dirty(store)
+    follows = Follows(store.conn)
+    follows.follow(OTHER, extra, 0, [report.ingested[0].id], wave_time(0))
+    merge_stories(store, sid, extra)
+    assert [f.story_id for f in follows.following(CHAT)] == [sid]
+    moved = follows.get(OTHER, sid)
+    assert moved is not None and moved.seen_articles == {report.ingested[0].id}
+    assert follows.following(OTHER) == [moved]
+    refresh_dirty(store)
+    [alert] = [a for a in plan_alerts(store, wave_time(3)) if a.chat_id == OTHER]
+    # The coverage merged in is new to this chat: its facts and outlets, nothing it had seen.
+    assert alert.reply.data["alert"] == [{"story_id": sid, "article_ids": [1, 2]}]
+    assert "Island Herald" in alert.reply.plain and "180 to 52" not in alert.reply.plain

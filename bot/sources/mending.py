@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.store import Store
+from bot.store.follows import Follows
 from summarizer.stories import assign, cluster, records
 
 
@@ -19,6 +20,7 @@ def merge_stories(store: Store, keep: int, other: int) -> None:
         store.move_articles(moving, keep)
         store.clear_story(other)
         rebuild_story(store, keep)
+        Follows(store.conn).move_story(other, keep)  # its followers now follow the merged story
 
 
 def split_article(store: Store, story_id: int, article_id: int) -> int:

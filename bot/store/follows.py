@@ -71,6 +71,37 @@ class Follows:
         )
         return cur.rowcount > 0
 
+    def move_story(self, old: int, new: int) -> None:
+        """Story ``old`` was merged into ``new``: its followers follow ``new``, having seen what
+        they saw of either (a chat that followed both keeps one follow)."""
+        with self.conn.atomic():
+            for f in self._by_story(old):
+                there = self.get(f.chat_id, new)
+                seen = f.seen_articles | (there.seen_articles if there else frozenset())
+                self.conn.execute(
+                    "DELETE FROM follows WHERE chat_id = ? AND story_id IN (?, ?)",
+                    [f.chat_id, old, new],
+                )
+                self.conn.execute(
+                    f"INSERT INTO follows ({_COLUMNS}) VALUES (?,?,?,?,?,?)",
+                    [
+                        f.chat_id,
+                        new,
+                        utc(there.followed_at if there else f.followed_at),
+                        0,
+                        json.dumps(sorted(seen)),
+                        utc(there.last_alert_at if there else f.last_alert_at),
+                    ],
+                )
+
+    def _by_story(self, story_id: int) -> list[Follow]:
+        return [
+            _follow(r)
+            for r in self.conn.all(
+                f"SELECT {_COLUMNS} FROM follows WHERE story_id = ? ORDER BY chat_id", [story_id]
+            )
+        ]
+
     def get(self, chat_id: int, story_id: int) -> Follow | None:
         """One follow, or None."""
         row = self.conn.one(
