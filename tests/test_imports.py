@@ -31,6 +31,7 @@ HEAVY = (
     "lxml",
     "telegram",
     "httpx",
+    "matplotlib",
 )
 
 _STARTUP = """
