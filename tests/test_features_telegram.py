@@ -148,6 +148,8 @@ def test_follow_alert_chart_and_opml(tmp_path: Path, fake_telegram: FakeTelegram
         assert "Muted the word" in str(yes["text"])
         [shown] = answer(fake_telegram, GROUP, "/filters", **member)
         assert "Muted words: ferry" in str(shown["text"])
+        [no_follow] = answer(fake_telegram, GROUP, f"/follow {story.id}", **member)
+        assert "administrators" in str(no_follow["text"])
         [page] = answer(fake_telegram, GROUP, "/settings", **member)
         assert "Briefing length: standard" in str(page["text"])
     finally:

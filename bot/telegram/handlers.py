@@ -30,7 +30,7 @@ TYPING_AFTER = 0.3  # seconds of work before "typing..." shows
 TYPING_EVERY = 4.5  # Telegram shows a chat action for about 5 s
 KNOWN = frozenset(c.name for c in COMMANDS)
 WRITER_COMMANDS = frozenset({"add", "feeds"})  # ingest and feed changes: the writer thread
-GROUP_ADMIN_COMMANDS = frozenset({"subscribe", "unsubscribe"})
+GROUP_ADMIN_COMMANDS = frozenset({"subscribe", "unsubscribe", "follow", "unfollow"})
 # Commands that change a group's settings or filters when given arguments (bare: only show them).
 GROUP_ADMIN_WITH_ARGS = frozenset({"settings", "mute", "only", "unmute"})
 STORY_VIEWS = ("/brief ", "/quotes ", "/sources ")
@@ -89,7 +89,7 @@ async def may_change_chat(update: Update, context: BotContext) -> bool:
 
 
 def group_admin_only(name: str, args: str) -> bool:
-    """Does this command change a group's digest, settings or filters (admins only there)?"""
+    """Does this command change a group's digest, alerts, settings or filters (admins only)?"""
     return name in GROUP_ADMIN_COMMANDS or (name in GROUP_ADMIN_WITH_ARGS and bool(args.strip()))
 
 
