@@ -303,28 +303,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     base_t = fit_baseline(fit_orders)
     params = load_params()
     if args.fit:
-        from fit_stories import fit_short
+        from fit_stories import fit_short, save
 
         params, f1 = fit_short(fit_orders, sigs, params)
         full_f1 = None
         if "SYNTH-FIT" in parts:
             params, full_f1 = fit_full(parts["SYNTH-FIT"], sigs, params)
-        PARAMS_FILE.parent.mkdir(parents=True, exist_ok=True)
-        PARAMS_FILE.write_text(
-            json.dumps(
-                {
-                    "params": asdict(params),
-                    "fitted_by": "bench/eval_stories.py --fit",
-                    "fit_pairwise_f1": round(f1, 4),
-                    "fit_stories": len({i.story for i in parts["FIT"]}),
-                    "fit_headlines": len(parts["FIT"]),
-                    "fit_full_pairwise_f1": round(full_f1, 4) if full_f1 is not None else None,
-                    "fit_full_articles": len(parts.get("SYNTH-FIT", [])),
-                },
-                indent=2,
-            )
-            + "\n"
-        )
+        save(params, f1, len(parts["FIT"]), len({i.story for i in parts["FIT"]}))
+        if full_f1 is not None:  # the full-article fit is recorded beside the headline model's
+            data = json.loads(PARAMS_FILE.read_text())
+            data["fit_full_pairwise_f1"] = round(full_f1, 4)
+            data["fit_full_articles"] = len(parts["SYNTH-FIT"])
+            PARAMS_FILE.write_text(json.dumps(data, indent=2) + "\n")
         print(f"fitted on FIT (mean pairwise F1 {f1:.3f}): {params}", file=sys.stderr)
     # The baseline gets its own threshold for full texts (fitted on SYNTH-FIT), as ours does.
     base_full = fit_baseline([parts["SYNTH-FIT"]]) if "SYNTH-FIT" in parts else base_t
