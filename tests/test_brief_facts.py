@@ -195,3 +195,19 @@ def test_a_surname_spelt_one_letter_apart_is_the_same_actor() -> None:
     fm = fact_matrix([a, typo, other, *CONTEXT])
     assert fm.same[0, 1] > fm.same[0, 2]  # the other commissioner is penalised, the typo not
     assert fm.same[0, 1] >= params().same
+
+
+def test_one_sentences_subject_may_be_the_others_object() -> None:
+    a = (
+        "The harbour authority also declined to confirm whether Commissioner Ilse Varnholt had "
+        "resigned, as the union claimed on Sunday."
+    )
+    b = (
+        "Authority spokesman Tor Brandt said he would neither confirm nor deny that Varnholt "
+        "had resigned."
+    )
+    c = "Commissioner Ilse Varnholt said the ferry timetable would change in May."
+    d = "Mayor Lena Ostrova said the ferry timetable would change in May."
+    fm = fact_matrix([a, b, c, d, *CONTEXT])
+    assert max(fm.carry[0, 1], fm.carry[1, 0]) >= params().carry  # Varnholt is in both
+    assert fm.same[2, 3] < params().same  # two people who never meet in one sentence

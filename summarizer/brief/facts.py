@@ -320,7 +320,20 @@ def _penalties(texts: Sequence[str], numeric: Any, n: int) -> np.ndarray:
     actors = np.array([_actor_code(a, codes) if a else 0 for a in map(actor, texts)])
     rows, cols = np.flatnonzero(actors), np.flatnonzero(actors[:n])
     if len(rows) and len(cols):
-        differ = actors[rows][:, None] != actors[cols][None, :]
+        # Different actors: each sentence's actor is not even mentioned by the other (one
+        # sentence's subject may be the other's object: "the Kremlin declined to confirm that
+        # Putin spoke" / "Peskov would neither confirm nor deny that Putin spoke").
+        people = [{_actor_code(nm, codes) for nm in sorted(_surnames(texts[int(i)]))} for i in rows]
+        mentioned = np.zeros((len(rows), len(set(codes.values())) + 1), dtype=bool)
+        for k, found in enumerate(people):
+            mentioned[k, list(found)] = True
+        in_col = {int(c): k for k, c in enumerate(rows) if c < n}
+        col_mentions = np.array([mentioned[in_col[int(c)]] for c in cols])
+        differ = (
+            (actors[rows][:, None] != actors[cols][None, :])
+            & ~col_mentions[:, actors[rows]].T
+            & ~mentioned[:, actors[cols]]
+        )
         block = factor[np.ix_(rows, cols)]
         block[differ] *= np.float32(p.actor_penalty)
         factor[np.ix_(rows, cols)] = block
@@ -332,6 +345,13 @@ def _penalties(texts: Sequence[str], numeric: Any, n: int) -> np.ndarray:
         if len(r) and len(c):
             factor[np.ix_(r, c)] *= pen
     return factor
+
+
+def _surnames(text: str) -> set[str]:
+    """The lower-case surnames of the people a sentence names."""
+    from summarizer.brief.coherence import names_in
+
+    return {name.split()[-1].lower().rstrip(".") for _, _, name in names_in(text)}
 
 
 def _actor_code(name: str, codes: dict[str, int]) -> int:
