@@ -58,6 +58,9 @@ async def test_follow_following_unfollow(store: Store) -> None:
     assert "Following" in reply.plain and "240" in reply.plain  # the briefing stays in place
     assert f"/unfollow {sid}" in [b.data for r in reply.buttons for b in r]
     assert "already follow" in (await cmds.handle("/follow ferry strike", me)).plain
+    again = await cmds.handle("/brief", me)  # the briefing now offers to unfollow
+    assert f"/unfollow {sid}" in [b.data for r in again.buttons for b in r]
+    assert f"/follow {sid}" not in [b.data for r in again.buttons for b in r]
     listed = await cmds.handle("/following", me)
     assert listed.data["following"] == [{"story_id": sid, "title": store.stories()[0].title}]
     assert "You follow no story" in (await cmds.handle("/following", Caller(OTHER))).plain

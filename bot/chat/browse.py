@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from bot.chat import pages
 from bot.chat.filters import shown_briefing, visible_stories
+from bot.chat.follow import with_follow_state
 from bot.chat.prefs import sized_briefing
 from bot.chat.reply import Button, Reply, simple
 from bot.chat.spec import NO_STORIES, PAGE_SIZE, Caller, CommandSpec
@@ -71,6 +72,7 @@ async def story_view(
         if chat_id is not None:  # this chat's length and /filters (muted words never shown)
             briefing = await sized_briefing(cmds, chat_id, story, briefing)
             briefing = shown_briefing(cmds.store, chat_id, briefing)
+            return with_follow_state(cmds, chat_id, pages.brief_reply(story, briefing, by_id, now))
         return pages.brief_reply(story, briefing, by_id, now)
     if view == "quotes":
         return pages.quotes_reply(story, quotes, by_id, now)

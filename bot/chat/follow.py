@@ -7,6 +7,7 @@ the Follow button under a briefing leaves the briefing in place and confirms und
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot.chat import pages
@@ -28,6 +29,21 @@ def _follows(cmds: Commands) -> Follows:
 def follow_button(story_id: int) -> Button:
     """The "Follow" button under a briefing."""
     return Button("🔔 Follow", f"/follow {story_id}")
+
+
+def with_follow_state(cmds: Commands, chat_id: int, page: Reply) -> Reply:
+    """A briefing page whose Follow button says Unfollow when the chat follows the story."""
+    sid = page.data.get("story_id")
+    if not isinstance(sid, int) or _follows(cmds).get(chat_id, sid) is None:
+        return page
+    rows = tuple(
+        tuple(
+            Button("🔕 Unfollow", f"/unfollow {sid}") if b.data == f"/follow {sid}" else b
+            for b in row
+        )
+        for row in page.buttons
+    )
+    return replace(page, buttons=rows)
 
 
 async def follow(cmds: Commands, args: str, caller: Caller) -> Reply:
