@@ -277,7 +277,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Fit (optionally), run every method on FIT and CHECK, print a table, write JSON."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--csv", type=Path, default=DEFAULT_CSV)
-    ap.add_argument("--fit", action="store_true", help="grid-search our params on FIT and save them")
+    ap.add_argument(
+        "--fit", action="store_true", help="grid-search our params on FIT and save them"
+    )
     ap.add_argument("--shuffled", action="store_true", help="also run on shuffled streams")
     ap.add_argument(
         "--synth", type=Path, help="also score full-text articles of a bench/synth.py folder"

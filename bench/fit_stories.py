@@ -112,7 +112,9 @@ def fit_short(
     # One early decision can move hundreds of pairs in a stream, so single thresholds are noisy:
     # choose the one whose neighbourhood (itself and the next threshold either side) does best.
     f1s = [f for f, _ in results]
-    smooth = [sum(f1s[max(0, k - 1) : k + 2]) / len(f1s[max(0, k - 1) : k + 2]) for k in range(len(f1s))]
+    smooth = [
+        sum(f1s[max(0, k - 1) : k + 2]) / len(f1s[max(0, k - 1) : k + 2]) for k in range(len(f1s))
+    ]
     k = max(range(len(results)), key=lambda n: (smooth[n], -n))
     return replace(fitted, short_threshold=results[k][1]), results[k][0]
 
@@ -139,7 +141,9 @@ def save(params: Params, f1: float, n_items: int, n_stories: int) -> None:
     """Write the parameters into the package data file, keeping its other entries."""
     data = json.loads(ev.PARAMS_FILE.read_text()) if ev.PARAMS_FILE.exists() else {}
     data["params"] = asdict(params)
-    data["fitted_by"] = "bench/fit_stories.py (headline model); full-text threshold by bench/eval_stories.py --fit --synth"
+    data["fitted_by"] = (
+        "bench/fit_stories.py (headline model); full-text threshold by bench/eval_stories.py --fit --synth"
+    )
     data["fit_pairwise_f1"] = round(f1, 4)
     data["fit_stories"] = n_stories
     data["fit_headlines"] = n_items

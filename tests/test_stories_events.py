@@ -6,7 +6,6 @@ ingest path) in publication order, mixed with each other so each story has compe
 
 from __future__ import annotations
 
-import math
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,7 +13,6 @@ import pytest
 
 from summarizer.stories import assign, days
 from summarizer.stories.online import OnlineIndex
-from summarizer.stories.params import Params
 from summarizer.stories.signals import extract, rarity
 
 
@@ -187,7 +185,7 @@ ELECTION = [
         at(11, 5),
         "Pryce concedes to Halloran, pledges to back nominee",
         "Desmond Pryce conceded the Calder primary early on Wednesday and said he would campaign "
-        "for Maeve Halloran in November.\n\n\"The voters have spoken, and I respect their "
+        'for Maeve Halloran in November.\n\n"The voters have spoken, and I respect their '
         'choice," Pryce told supporters in Ostend shortly after midnight.',
     ),
     (
@@ -309,62 +307,6 @@ def test_headline_only_item_joins_its_story_and_is_flagged_short() -> None:
     assert not extract(BLAST[0][1], BLAST[0][2], BLAST[0][0]).short
 
 
-# Headline-only coverage of a study, and a headline that shares one word with it.
-STUDY = [
-    "Dolphins remember old companions for decades, study finds",
-    "Study: dolphins recognise the whistles of long-lost tank mates",
-    "Dolphins never forget a friend, researchers say",
-    "Bottlenose dolphins recall companions after 20 years apart",
-    "Dolphin memory for friends' whistles beats any other animal's",
-    "Dolphins' social memory may be the longest known in animals",
-]
-UNRELATED = [
-    "Ferry strike halts crossings to Varrow islands",
-    "Tessaly council approves new tram line budget",
-    "Harbour crane collapse closes Oskeld docks",
-]
-
-
-def headline_index() -> OnlineIndex:
-    """The study's headlines (Tuesday morning) and unrelated ones (afternoon), in order."""
-    index = OnlineIndex()
-    for n, title in enumerate([*STUDY, *UNRELATED]):
-        index.add(n, title, "", at(10, 8 + n))
-    return index
-
-
-def test_a_headline_sharing_one_word_with_a_story_opens_its_own() -> None:
-    """One shared word gives a short headline a sizeable cosine; the headline model wants more."""
-    index = headline_index()
-    title = "'The Whistle': Gantry Records singer wins talent show final"
-    sig = extract(title, "", at(10, 20))
-    assert sig.short and index.params.short_model
-    w = assign.weigh(sig, index.dfs, index.n_docs, index.params)
-    study = index.stories[1]
-    _central, _member, shared, spread = assign.short_features(w, study, index.params)
-    assert shared == pytest.approx(math.log(2)) and 0 < spread < 1  # "whistle", in some members
-    assert assign.similarity(w, study, index.params) > 0
-    assert assign.decide(w, at(10, 20), [study], index.params).story_id is None
-    assert index.add(99, title, "", at(10, 20)) != 1
-
-
-def test_a_headline_in_other_words_sharing_several_terms_joins() -> None:
-    index = headline_index()
-    sid = index.add(99, "Decades on, bottlenose dolphins still know a lost companion", "", at(10, 20))
-    assert sid == 1 and len(index.members[1]) == len(STUDY) + 1
-
-
-def test_without_fitted_weights_headlines_are_scored_like_articles() -> None:
-    index = headline_index()
-    plain = Params()
-    assert not plain.short_model
-    sig = extract(STUDY[0], "", at(10, 20))
-    w = assign.weigh(sig, index.dfs, index.n_docs, plain)
-    story = index.stories[1]
-    assert assign.score(w, story, plain) == assign.similarity(w, story, plain)
-    assert assign.score(w, story, index.params) == assign.short_score(w, story, index.params)
-
-
 def test_days_are_read_from_title_then_lead_and_resolved_against_publication() -> None:
     wed = at(11, 9)
     assert days.event_day("Debate on Tuesday", "It was on Monday.", wed) == at(10, 0).date()
@@ -373,7 +315,10 @@ def test_days_are_read_from_title_then_lead_and_resolved_against_publication() -
     assert days.event_day("Poll", "Released March 9", wed) == at(9, 0).date()
     assert days.event_day("Nothing", "No day here", wed) is None
     assert days.day_references("On Tuesday, a day after the vote", wed) == [at(10, 0).date()]
-    assert days.day_references("He conceded early on Wednesday", wed) == [wed.date(), at(10, 0).date()]
+    assert days.day_references("He conceded early on Wednesday", wed) == [
+        wed.date(),
+        at(10, 0).date(),
+    ]
     assert days.day_references("Talks ran overnight", wed) == [wed.date(), at(10, 0).date()]
     assert days.event_day("On Monday", "", None) is None
     assert days.result_figures("Rovers won 3-1; turnout 52% and 48.5 percent") == {
@@ -402,15 +347,3 @@ def test_the_five_seeds_form_one_story() -> None:
     assert len(docs) == 5
     ids = {index.add(n, d.title, d.text, d.published) for n, d in enumerate(docs)}
     assert len(ids) == 1
-
-
-def test_weighted_vectors_follow_the_term_weight_formula() -> None:
-    when, title, text = BLAST[0]
-    sig = extract(title, text, when)
-    dfs, n_docs, p = {"blast": 3, "plant": 40, "worker": 12}, 100, OnlineIndex().params
-    w = assign.weigh(sig, dfs, n_docs, p)
-    for vec, counts in ((w.vec, sig.counts), (w.head, sig.head)):
-        raw = {t: assign.term_weight(t, c, sig, dfs, n_docs, p) for t, c in counts.items()}
-        norm = math.sqrt(sum(v * v for v in raw.values()))
-        assert len(raw) <= assign.VECTOR_TERMS and vec.keys() == raw.keys()
-        assert all(vec[t] == pytest.approx(raw[t] / norm) for t in raw)

@@ -86,7 +86,9 @@ class Decision:
     reason: str = ""
 
 
-def term_weight(t: str, count: float, sig: Signals, dfs: Mapping[str, int], n_docs: int, p: Params) -> float:
+def term_weight(
+    t: str, count: float, sig: Signals, dfs: Mapping[str, int], n_docs: int, p: Params
+) -> float:
     """tf-idf of one term: sublinear tf times a corpus/prior idf mix, names and figures boosted."""
     corpus_idf = cluster.idf(dfs.get(t, 0), n_docs)
     prior = sig.prior.get(t, 1.0)
@@ -225,7 +227,9 @@ def decide(
     for story in sorted(candidates, key=lambda s: s.story_id):
         value = score(w, story, p) * time_factor(published, story)
         if value < threshold:
-            refused = refused if refused.score >= value else Decision(None, value, "below threshold")
+            refused = (
+                refused if refused.score >= value else Decision(None, value, "below threshold")
+            )
             continue
         ok, why = same_happening(w.signals, story)
         if not ok:

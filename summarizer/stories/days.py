@@ -22,7 +22,9 @@ _MONTH_ALT = "|".join(sorted(_MONTH_NAMES, key=len, reverse=True))
 _DAY_RE = re.compile(
     r"\b(?:(?P<next>next|coming)\s+)?(?P<weekday>" + "|".join(_WEEKDAYS) + r")\b"
     r"|\b(?P<rel>today|tonight|yesterday|last night|this morning|this evening)\b"
-    r"|\b(?P<month1>" + _MONTH_ALT + r")\.?\s+(?P<day1>\d{1,2})(?:st|nd|rd|th)?\b(?!\s*(?:,\s*)?\d{3})"
+    r"|\b(?P<month1>"
+    + _MONTH_ALT
+    + r")\.?\s+(?P<day1>\d{1,2})(?:st|nd|rd|th)?\b(?!\s*(?:,\s*)?\d{3})"
     r"|\b(?P<day2>\d{1,2})(?:st|nd|rd|th)?\s+(?P<month2>" + _MONTH_ALT + r")\b",
     re.IGNORECASE,
 )

@@ -33,7 +33,9 @@ class Params:
     @property
     def short_model(self) -> bool:
         """True when headline-only items are scored by the fitted logistic model."""
-        return any((self.short_w_central, self.short_w_member, self.short_w_shared, self.short_w_spread))
+        return any(
+            (self.short_w_central, self.short_w_member, self.short_w_shared, self.short_w_spread)
+        )
 
 
 @lru_cache(maxsize=1)
