@@ -502,3 +502,39 @@ def test_html_text_is_read_as_plain_text_not_markdown() -> None:
 def test_html_keeps_a_line_trafilatura_repeats() -> None:
     doc = clean_document(_html_page(*HTML_BODY), "html", "notes.html")
     assert doc.text.count("Check the logger output again after a day.") == 2
+
+
+RUN_PARAS = (
+    "The town council voted on Tuesday to rebuild the old pier, which has been closed since a storm in 2019.",
+    "Work will begin in the spring and is expected to take eighteen months, the council's engineer said.",
+    "Fishing crews welcomed the decision but asked for a temporary landing stage while the work goes on.",
+)
+
+
+def test_a_related_list_above_the_article_does_not_swallow_it() -> None:
+    raw = "\n\n".join(
+        [
+            "Trending",
+            "School bus routes to change in autumn",
+            "Harbour festival returns with fireworks",
+            *RUN_PARAS,
+        ]
+    )
+    doc = clean_document(raw, "txt")
+    assert doc.text.split("\n\n") == list(RUN_PARAS)
+
+
+def test_a_related_list_of_headline_teaser_pairs_is_still_removed() -> None:
+    raw = "\n\n".join(
+        [
+            "Council votes to rebuild the old pier",
+            *RUN_PARAS,
+            "More from the Courier",
+            "School bus routes to change in autumn",
+            "Parents will be sent the new timetables by post before the end of the summer term.",
+            "Harbour festival returns with fireworks",
+            "The festival committee has booked three bands and a fireworks display for the last night.",
+        ]
+    )
+    doc = clean_document(raw, "txt")
+    assert doc.text.split("\n\n") == list(RUN_PARAS)

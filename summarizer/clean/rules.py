@@ -111,26 +111,35 @@ def _teaser_headline(lines: list[Line], k: int) -> bool:
     return t.endswith("?") and bp.word_count(t) <= 16 and (k == 0 or bool(lines[k - 1].drop))
 
 
+def _is_prose(line: Line) -> bool:
+    """A full sentence of twelve words or more (a paragraph, or a teaser that reads like one)."""
+    return bp.word_count(line.text) >= 12 and bp.ends_like_sentence(line.text)
+
+
 def context_rules(lines: list[Line]) -> None:
     """Rules that look at neighbours: related lists, captions, appeal blocks."""
     n = len(lines)
     # The headline above a teaser; every headline/teaser pair after a related-stories header.
+    # The run ends at two prose lines in a row (a teaser follows a headline, not a sentence);
+    # the first of them, marked only for following the run, is text again.
     in_related = False
+    by_run: set[int] = set()
     for i, line in enumerate(lines):
-        if line.drop in ("related-header", "related"):
+        if line.drop in ("related-header", "related") and i not in by_run:
             in_related = True
             if i > 0 and lines[i - 1].drop in ("", "label") and _teaser_headline(lines, i - 1):
                 lines[i - 1].drop = "related"
             continue
         if in_related and not line.drop:
             prev = lines[i - 1]
-            if (
-                not (prev.drop == "" and bp.ends_like_sentence(prev.text))
-                or bp.word_count(line.text) < 12
-            ):
-                line.drop = "related"
-            else:
+            prose = bp.word_count(line.text) >= 12 and bp.ends_like_sentence(line.text)
+            if prose and _is_prose(prev) and (not prev.drop or i - 1 in by_run):
                 in_related = False
+                if i - 1 in by_run:
+                    prev.drop = ""
+            else:
+                line.drop = "related"
+                by_run.add(i)
     # A caption repeated twice (the second time with its credit); a caption above a credit.
     for i in range(n - 1):
         a, b = lines[i], lines[i + 1]
