@@ -261,3 +261,20 @@ def test_every_folder_says_what_it_owns() -> None:
     folders = {p.parent for package in PACKAGES for p in (ROOT / package).rglob("*.py")}
     missing = sorted(str(f.relative_to(ROOT)) for f in folders if not (f / "__init__.py").exists())
     assert missing == [] and thin == {}
+
+
+def test_every_data_file_is_declared_package_data() -> None:
+    """A data file the code reads (fitted weights, samples) ships in the wheel: pyproject's
+    package-data globs cover every non-Python file under bot/ and summarizer/ (shell scripts such
+    as bot/start.sh run from the checkout and are not package data)."""
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]
+    globs = declared["package-data"]
+    missing = []
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*")):
+            if path.is_dir() or path.suffix in (".py", ".pyc", ".sh") or "__pycache__" in path.parts:
+                continue
+            inner = path.relative_to(ROOT / package)
+            if not any(inner.match(g) for g in globs.get(package, [])):
+                missing.append(str(path.relative_to(ROOT)))
+    assert missing == [], "add to [tool.setuptools.package-data] in pyproject.toml"
