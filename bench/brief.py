@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from eval_brief import Cluster, load
 
-from summarizer.brief import coherence, facts, ranking
+from summarizer.brief import coherence, facts, ranking, sentences
 from summarizer.brief.briefing import build_briefing
 from summarizer.brief.sentences import extract_candidates, paragraph_sentences
 from summarizer.models import Article
@@ -85,7 +85,7 @@ def clear_text_caches() -> None:
 
     for cached in (paragraph_sentences, facts.concepts, facts._weights, facts._word_parts,
                    facts._word_kind, coherence.names_in, coherence._fold_word,
-                   ranking._token_terms, getattr(text, "_punkt_spans", None)):
+                   ranking._token_terms, sentences._key, getattr(text, "_punkt_spans", None)):
         if cached is not None:
             cached.cache_clear()
 

@@ -229,6 +229,12 @@ def quality(text: str, key: str | None = None) -> float:
     return q
 
 
+@lru_cache(maxsize=50_000)
+def _key(sentence: str) -> str:
+    """fold() of a sentence, cached: quote joining and the filters fold the same sentences."""
+    return fold(sentence)
+
+
 def join_open_quotes(sentences: Sequence[str], limit: int = 4) -> list[str]:
     """Rejoin sentences split inside a quotation (an odd number of double quotes) with the
     sentences that close it, so a quote's tail never stands alone. Text stays verbatim."""
@@ -237,7 +243,7 @@ def join_open_quotes(sentences: Sequence[str], limit: int = 4) -> list[str]:
     joined = 0
     for sent in sentences:
         pending = f"{pending} {sent}" if pending else sent
-        if fold(pending).count('"') % 2 == 1 and joined < limit:
+        if _key(pending).count('"') % 2 == 1 and joined < limit:
             joined += 1
             continue
         out.append(pending)
@@ -260,7 +266,7 @@ def _kept(
     """The usable (paragraph, sentence, key) of an article's sentences in order: repeated lines
     (also when repeated in ``later``, the folded rest of the article), the headline and
     everything ``keep`` refuses are dropped."""
-    keys = [fold(s) for _, s in raw]
+    keys = [_key(s) for _, s in raw]
     counts = Counter(keys)
     kept: list[tuple[int, str, str]] = []
     for (p_no, sent), key in zip(raw, keys, strict=True):
