@@ -200,7 +200,8 @@ def test_stored_fields_through_article_json(
     assert txt["author"] == "Casimir Oduya"
     assert txt["url"] == ""  # nothing invented
     txt_published = datetime.fromisoformat(txt["published"])
-    assert txt_published.tzinfo is not None
+    assert txt_published.tzinfo is None  # the page gives no zone: none is invented
+    assert txt["published_zone"] == "unknown"
     assert txt_published.date().isoformat() == "2026-04-15"
     assert "Media Group" not in txt["text"]
 
