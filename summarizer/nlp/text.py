@@ -99,7 +99,7 @@ def _starts_sentence(ch: str) -> bool:
     return not (ch.islower() or ch in _DASHES)
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=8192)  # a large story's paragraphs: a few MB
 def _punkt_spans(paragraph: str) -> tuple[tuple[int, int], ...]:
     """Punkt's sentence spans of a paragraph, mended, cached (briefing and quotes split the same
     paragraphs): a closing quote Punkt left at the start of the next sentence goes back to its
