@@ -107,7 +107,9 @@ async def test_album_and_reply_summaries_store_nothing(
         articles = store.article_count()
     async with running_bot(fake_telegram, bot_db):
         before = len(fake_telegram.sent_messages(ADMIN))
-        for k, name in enumerate(FILES):  # an album: the caption rides on its first file
+        # An album: the caption rides on its first file, but updates are handled concurrently,
+        # so the other file may be seen first: it waits for the caption instead of being stored.
+        for k, name in reversed(list(enumerate(FILES))):
             extra = {"caption": "/summarize"} if k == 0 else {}
             fake_telegram.push_update({"message": _message(
                 fake_telegram, ADMIN, ADMIN, 9001 + k, media_group_id="alb-7",
@@ -158,3 +160,22 @@ async def test_unreadable_file_is_named_and_the_rest_is_briefed(
         refused = await _next_reply(fake_telegram, ADMIN, before)
         assert "Nothing to summarize" in refused
         assert "&lt;b&gt;x&lt;/b&gt;.exe" in refused  # the file name is escaped in the HTML sent
+
+
+async def test_an_album_without_the_caption_is_stored_as_before(
+    bot_db: Path, fake_telegram: FakeTelegram, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(uploads, "CAPTION_WAIT", 0.2)
+    fake_telegram.add_file("f-kiln.md", _file("kiln.md"), file_path="documents/kiln.md")
+    with Store(bot_db) as store:
+        articles = store.article_count()
+    async with running_bot(fake_telegram, bot_db):
+        before = len(fake_telegram.sent_messages(ADMIN))
+        fake_telegram.push_update({"message": _message(
+            fake_telegram, ADMIN, ADMIN, 9201, media_group_id="alb-9",
+            document=_document("kiln.md"))})
+        added = await _next_reply(fake_telegram, ADMIN, before)
+        assert added.startswith("Added")
+    with Store(bot_db) as store:
+        assert store.article_count() == articles + 1
+

@@ -3,13 +3,15 @@
 Two ways: send the files (one, or an album) with the caption /summarize, or answer a file sent
 earlier with /summarize: the briefing covers that file and every file of its album. Telegram
 delivers an album as separate messages with no end marker, so a captioned album is briefed
-ALBUM_WAIT seconds after its last file arrived. The bot keeps only the last REMEMBER files'
+ALBUM_WAIT seconds after its last file arrived, and an album's file without the caption waits
+CAPTION_WAIT seconds for a captioned sibling before it is stored as usual. The bot keeps only the last REMEMBER files'
 ids in memory (Telegram keeps the files); the briefing comes from ``bot.chat.summarize``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -24,6 +26,7 @@ from bot.telegram.runtime import BotContext
 log = logging.getLogger(__name__)
 
 ALBUM_WAIT = 1.5  # seconds after an album's latest file before it is briefed
+CAPTION_WAIT = 1.0  # how long an album's file without the caption waits for a captioned one
 REMEMBER = 500  # files remembered (ids only), oldest forgotten first
 
 
@@ -44,6 +47,7 @@ class Uploads:
 
     seen: OrderedDict[tuple[int, int], Upload] = field(default_factory=OrderedDict)
     to_summarize: set[tuple[int, str]] = field(default_factory=set)
+    captioned: dict[tuple[int, str], asyncio.Event] = field(default_factory=dict)
     timers: dict[tuple[int, str], asyncio.Task[None]] = field(default_factory=dict)
 
     def add(self, upload: Upload) -> None:
@@ -51,6 +55,8 @@ class Uploads:
         self.seen[(upload.chat_id, upload.message_id)] = upload
         while len(self.seen) > REMEMBER:
             self.seen.popitem(last=False)
+        while len(self.captioned) > REMEMBER:
+            self.captioned.pop(next(iter(self.captioned)))
 
     def album(self, upload: Upload) -> list[Upload]:
         """The file and every remembered file of its album, in the order they were sent."""
@@ -100,8 +106,16 @@ async def on_document(update: Update, context: BotContext, caller: Caller) -> bo
             return False
         await summarize(context, msg, [upload], caller)
         return True
-    if not _asks_summary(msg.caption) and key not in memory.to_summarize:
-        return False
+    flag = memory.captioned.setdefault(key, asyncio.Event())
+    if _asks_summary(msg.caption):
+        flag.set()
+    elif key not in memory.to_summarize:
+        # Updates are handled concurrently: the captioned file of this album may still be on
+        # its way. Wait for it a moment before this file is stored as an article.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(flag.wait(), CAPTION_WAIT)
+        if not flag.is_set():
+            return False
     memory.to_summarize.add(key)
     timer = memory.timers.pop(key, None)
     if timer is not None:
