@@ -157,6 +157,25 @@ def test_budget_grows_with_the_input_and_counts_processor_time_only() -> None:
         assert box.run(time.sleep, 1.5) is None  # waiting (a busy machine) is not reading
 
 
+def _crash_on_boom(word: str) -> str:
+    if word == "boom":
+        os._exit(3)
+    return word.upper()
+
+
+def test_batch_tasks_queued_behind_a_crash_go_to_another_worker() -> None:
+    """With the next task already waiting in a worker's pipe, a crash costs only its own input."""
+    words = ["a", "b", "boom", "c", "boom", "boom", "d", "e"] * 2
+    with Sandbox(workers=1) as box:
+        got = list(box.map(_crash_on_boom, words))
+    assert [w for w, _ in got] == words
+    for word, result in got:
+        if word == "boom":
+            assert isinstance(result, InputError) and "crashed" in str(result)
+        else:
+            assert result == word.upper()
+
+
 def test_crash_and_memory_limit_are_errors_and_the_next_call_works() -> None:
     with Sandbox(workers=1, budget=20, memory_mb=150) as box:
         with pytest.raises(InputError, match="crashed"):
