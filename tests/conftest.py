@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,7 +31,16 @@ def fake_telegram() -> Iterator[FakeTelegram]:
 
 @pytest.fixture(scope="session")
 def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A database holding the sample articles, built once per session (copy it before writing)."""
-    path = tmp_path_factory.mktemp("samples") / "samples.db"
-    build_db(path)
+    """A database holding the sample articles, built once per run and shared by the xdist
+    workers (under a file lock, in their common temp root): copy it before writing."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # .../pytest-N/popen-gwK -> .../pytest-N, the same for every worker
+    path = root / "shared-samples.db"
+    with (root / "shared-samples.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.exists():
+            building = root / f"shared-samples-{os.getpid()}.db"
+            build_db(building)
+            building.rename(path)
     return path
