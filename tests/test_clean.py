@@ -538,3 +538,26 @@ def test_a_related_list_of_headline_teaser_pairs_is_still_removed() -> None:
     )
     doc = clean_document(raw, "txt")
     assert doc.text.split("\n\n") == list(RUN_PARAS)
+
+
+SECTIONS = (
+    "The first stretch of the coastal path runs along the cliffs above the bay. Walkers should allow "
+    "two hours for it, and the council has put new benches at the three best viewpoints on the way.",
+    "The middle stretch drops down to the beach and can be cut off at high tide. The council says "
+    "walkers must check the tide table posted at the car park before setting out on this part.",
+)
+
+
+def test_a_related_run_ends_at_a_paragraph_of_several_sentences() -> None:
+    raw = "\n\n".join(
+        [
+            "More from the Courier",
+            "Harbour festival returns with fireworks",
+            "Walking the cliffs",
+            SECTIONS[0],
+            "Down to the beach",
+            SECTIONS[1],
+        ]
+    )
+    doc = clean_document(raw, "txt")
+    assert doc.text.split("\n\n") == list(SECTIONS)

@@ -116,6 +116,14 @@ def _is_prose(line: Line) -> bool:
     return bp.word_count(line.text) >= 12 and bp.ends_like_sentence(line.text)
 
 
+_SENTENCE_END_RE = re.compile(r"[.!?][\"'”’)]*\s+[\"'“‘(]?[A-Z0-9]")
+
+
+def _is_paragraph(text: str) -> bool:
+    """Two sentences or more and at least 35 words: longer than any teaser."""
+    return bp.word_count(text) >= 35 and bool(_SENTENCE_END_RE.search(text))
+
+
 def context_rules(lines: list[Line]) -> None:
     """Rules that look at neighbours: related lists, captions, appeal blocks."""
     n = len(lines)
@@ -132,8 +140,9 @@ def context_rules(lines: list[Line]) -> None:
             continue
         if in_related and not line.drop:
             prev = lines[i - 1]
-            prose = bp.word_count(line.text) >= 12 and bp.ends_like_sentence(line.text)
-            if prose and _is_prose(prev) and (not prev.drop or i - 1 in by_run):
+            if _is_paragraph(line.text):  # several sentences: a section, not a teaser
+                in_related = False
+            elif _is_prose(line) and _is_prose(prev) and (not prev.drop or i - 1 in by_run):
                 in_related = False
                 if i - 1 in by_run:
                     prev.drop = ""
