@@ -268,3 +268,16 @@ async def test_story_numbers_that_are_not_numbers_get_usage(tmp_path: Path, ref:
             assert f"/{cmd}" in reply.plain and "sage" in reply.plain
         reply = await commands.handle("/stories ²", Caller(chat_id=1, is_admin=False))
         assert "/stories" in reply.plain
+
+
+def test_a_text_longer_than_any_article_is_cut_at_a_paragraph(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Bounded work: a 2.5 MB text keeps its first 2,000,000 characters, ending on a paragraph."""
+    paras = [f"Harbour report, part {i}. {WORDS * 4}" for i in range(2_500_000 // 680)]
+    text = "Long harbour file\n\n" + "\n\n".join(paras)
+    with caplog.at_level("WARNING"):
+        doc = ingest.parse_bytes(text.encode(), "txt", "long.txt")
+    assert 1_000_000 < len(doc.text) <= ingest.MAX_READ_CHARS
+    assert doc.text.endswith(WORDS.strip())
+    assert "long.txt: only the first 2000000 of" in caplog.text
