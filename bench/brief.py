@@ -27,7 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from eval_brief import Cluster, load
 
-from summarizer.brief import coherence, facts, ranking, sentences
+from summarizer.brief import coherence, ranking, sentences
+from summarizer.brief import concepts as facts
 from summarizer.brief.briefing import build_briefing
 from summarizer.brief.sentences import extract_candidates, paragraph_sentences
 from summarizer.models import Article
