@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import json
 import os
 import random
@@ -179,6 +180,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from ingest import cluster_quality  # bench/ingest.py
 
+    for module in ("bot.chat.commands", "bot.config"):  # now: a long run keeps the code it began with
+        importlib.import_module(module)
     from bot.sources.ingest import IngestReport, ingest_paths
     from bot.store import Store
 
