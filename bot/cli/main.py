@@ -23,22 +23,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         return base.fail(f"configuration: {exc}")
     base.configure_logging(settings.log_level)
     db_path = args.db or settings.db_path
-    if args.cmd in ("run", "chat", "start", "poll") or (
-        args.cmd == "ingest" and any(i.startswith(("http://", "https://")) for i in args.inputs)
-    ):
-        from bot.sources.sandbox import shared_sandbox
-
-        shared_sandbox().start()  # fork the document readers while this process has one thread
-    if args.cmd == "run":
+    if args.cmd == "run":  # the token is checked first: a bad one costs no reader start-up
         from bot.telegram.app import run_bot
 
-        return run_bot(settings, db_path, webhook=args.webhook, listen=args.listen, port=args.port)
+        return run_bot(
+            settings,
+            db_path,
+            webhook=args.webhook,
+            listen=args.listen,
+            port=args.port,
+            before_start=start_readers,
+        )
+    if args.cmd == "start":
+        return maintain.start(settings, db_path, start_readers)
+    if args.cmd in ("chat", "poll") or (
+        args.cmd == "ingest" and any(i.startswith(("http://", "https://")) for i in args.inputs)
+    ):
+        start_readers()
     if args.cmd == "chat":
         from bot.chat.console import run_console
 
         return run_console(settings, db_path)
-    if args.cmd == "start":
-        return maintain.start(settings, db_path)
     if args.cmd == "summarize":
         return reading.summarize(args, settings)
     try:
@@ -47,6 +52,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return base.fail(f"cannot open database {db_path}: {exc}")
     with store:
         return dispatch(args, settings, store)
+
+
+def start_readers() -> None:
+    """Fork the document readers with trafilatura and the ingest code already imported here, so
+    no worker imports them again (about 1 s of CPU each), while this process has one thread."""
+    import trafilatura  # noqa: F401
+
+    import bot.sources.ingest  # noqa: F401
+    from bot.sources.sandbox import shared_sandbox
+
+    shared_sandbox().start()
 
 
 def dispatch(args: argparse.Namespace, settings: Settings, store: Store) -> int:

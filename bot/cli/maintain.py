@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -18,12 +19,14 @@ if TYPE_CHECKING:
     from bot.store import Store
 
 
-def start(settings: Settings, db_path: str) -> int:
-    """The README's main job: the bot with a token, else the console on the sample articles."""
+def start(settings: Settings, db_path: str, start_readers: Callable[[], None]) -> int:
+    """The README's main job: the bot with a token, else the console on the sample articles
+    (``start_readers`` forks the document readers: after the token check, before serving)."""
     if settings.token:
         from bot.telegram.app import run_bot
 
-        return run_bot(settings, db_path)
+        return run_bot(settings, db_path, before_start=start_readers)
+    start_readers()
     from bot.chat.views import refresh_dirty
     from bot.sources.ingest import ingest_paths
 

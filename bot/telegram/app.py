@@ -13,7 +13,7 @@ import secrets
 import sys
 import traceback
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -234,8 +234,10 @@ def run_bot(
     listen: str = "0.0.0.0",
     port: int = 8443,
     stop_signals: Sequence[int] | None = None,
+    before_start: Callable[[], None] | None = None,
 ) -> int:
-    """Run until SIGINT/SIGTERM: long polling, or a webhook with a secret token."""
+    """Run until SIGINT/SIGTERM: long polling, or a webhook with a secret token
+    (``before_start`` runs once the token is accepted: the CLI forks its readers there)."""
     if not settings.token:
         log.error("TELEGRAM_BOT_TOKEN is not set (environment or .env); see .env.example")
         return 2
@@ -246,6 +248,8 @@ def run_bot(
     if problem:
         print(f"briefbot: {problem}", file=sys.stderr)
         return 3
+    if before_start is not None:
+        before_start()
     Store(db_path).close()  # create or migrate the database; the bot's threads open their own
     app = build_application(settings, db_path)
     try:
