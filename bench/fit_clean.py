@@ -16,6 +16,9 @@ Fitted, with scikit-learn's HistGradientBoostingClassifier:
   (out-of-fold scores, grouped by page, so stage 2 learns from honest neighbours);
   the keep threshold for unlabelled lines and the override threshold for lines the "label" and
   "related" rules marked, maximising the FIT pages' page-averaged shingle F1;
+  the fragment threshold and sentence words: an unlabelled line that is not a full sentence of
+  that many words needs the higher score, best FIT F1 at the fitted keep threshold
+  (``--fragment-only`` fits just these two into an existing file);
   ``html_drops``: rule labels whose lines in trafilatura's output of the FIT HTML pages are
   article text for under 1% of their words (HTML post-cleaning removes near-certain clutter only).
 The trees are exported as plain lists for the pure-Python inference in summarizer.clean.model.
@@ -248,6 +251,43 @@ def best_thresholds(rows: list[dict], model: LineModel) -> tuple[float, dict[str
     return threshold, {"label": label_override, "related": RELATED_OVERRIDE}
 
 
+def page_f1(rows: list[dict], model: LineModel, cached: list[list[float]]) -> float:
+    """Page-averaged shingle F1 of the text-truth rows when ``model`` decides (cached scores)."""
+    from collections import Counter as Bag
+
+    score = devset_scorer()
+    triples = []
+    for row, scores in zip(rows, cached, strict=True):
+        truth = Bag(shingles(WORD.findall(row["page"]["truth_data"])))
+        kept = [
+            ln.text
+            for ln, s in zip(row["lines"], scores, strict=True)
+            if model.keeps(ln.drop, s, model.is_sentence(ln.text))
+        ]
+        pred = Bag(shingles(WORD.findall("\n\n".join(kept))))
+        tp, fp, fn = sum((truth & pred).values()), sum((pred - truth).values()), sum((truth - pred).values())
+        total = tp + fp + fn
+        triples.append((tp / total, fp / total, fn / total) if total else (0.0, 0.0, 0.0))
+    return float(score.shingle_prf(triples)["f1"])
+
+
+def best_fragment(rows: list[dict], model: LineModel) -> tuple[float, int]:
+    """(fragment threshold, sentence words): the keep threshold for an unlabelled line that is not
+    a full sentence of that many words, by FIT F1 at the fitted keep threshold (ties: lowest)."""
+    text_rows = [r for r in rows if r["page"]["truth_kind"] == "text"]
+    cached = [model.scores(r["features"], r["blocks"]) for r in text_rows]
+    grid = []
+    for step in range(round(model.threshold * 100), 71, 5):
+        for words in (0, 6, 8, 10, 12):
+            model.fragment_threshold, model.sentence_words = step / 100, words
+            f1 = page_f1(text_rows, model, cached)
+            print(f"  fragment threshold {step / 100:.2f} sentence words {words}: FIT text F1 {f1:.4f}", file=sys.stderr)
+            grid.append((f1, -step, -words))
+    f1, step, words = max(grid)
+    print(f"  chosen: FIT text F1 {f1:.4f}: fragment threshold {-step / 100}, sentence words {-words}", file=sys.stderr)
+    return -step / 100, -words
+
+
 def main() -> int:
     """Fit and write the model."""
     import numpy as np
@@ -257,6 +297,8 @@ def main() -> int:
     ap.add_argument("--limit", type=int, help="only the first N pages of each set (quick runs)")
     ap.add_argument("--no-html", action="store_true", help="keep html_drops empty (skip parsing the HTML pages)")
     ap.add_argument("--thresholds-only", action="store_true", help="keep the trees of --out, refit the thresholds")
+    ap.add_argument("--fragment-only", action="store_true",
+                    help="keep everything in --out, fit only the fragment threshold and sentence words")
     args = ap.parse_args()
     pages = load_pages(["readability", "newspaper", "trafilatura"], args.limit, "fit")
     rows = page_rows(pages, "txt")
@@ -264,6 +306,12 @@ def main() -> int:
     print("rule labels on the text dumps:", file=sys.stderr)
     shares = label_shares(rows)
     overridable = sorted(k for k in OVERRIDABLE if k in shares and shares[k][1] >= 0.1)
+    if args.fragment_only:
+        data = json.loads(args.out.read_text(encoding="utf-8"))
+        data["fragment_threshold"], data["sentence_words"] = best_fragment(rows, LineModel(data))
+        args.out.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+        print(f"wrote {args.out}: fragment threshold {data['fragment_threshold']}, sentence words {data['sentence_words']}", file=sys.stderr)
+        return 0
     if args.thresholds_only:
         data = json.loads(args.out.read_text(encoding="utf-8"))
     else:
@@ -291,6 +339,7 @@ def main() -> int:
     model = LineModel({**data, "threshold": 0.5, "overrides": {}})
     data["threshold"], data["overrides"] = best_thresholds(rows, model)
     data["overrides"] = {k: v for k, v in data["overrides"].items() if k in overridable}
+    data["fragment_threshold"], data["sentence_words"] = best_fragment(rows, LineModel(data))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
     print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KB): threshold {data['threshold']}, "

@@ -156,3 +156,16 @@ def test_plain_text_head_on_single_lines_above_one_line_paragraphs() -> None:
         "ahead of the schedule the city had set when work began.",
         "Trams will run every seven minutes at peak hours, and the trip takes twenty-two minutes.",
     ]
+
+
+def test_a_line_that_is_not_a_full_sentence_needs_a_higher_score() -> None:
+    model = load_model()
+    assert model.fragment_threshold > model.threshold  # fitted on FIT: fragments are riskier
+    between = (model.threshold + model.fragment_threshold) / 2
+    assert model.keeps("", between, sentence=True)
+    assert not model.keeps("", between, sentence=False)
+    assert model.keeps("", model.fragment_threshold, sentence=False)
+    words = model.sentence_words
+    assert model.is_sentence(" ".join(["word"] * words) + ".")
+    assert not model.is_sentence(" ".join(["word"] * words))  # no full stop
+    assert not model.is_sentence(" ".join(["word"] * (words - 1)) + ".")  # too short

@@ -15,6 +15,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from summarizer.clean import shape
+
 __all__ = ["LineModel", "context_features", "load_model"]
 
 CONTEXT_NAMES = ("p", "p_prev", "p_next", "p_window2", "p_window5", "p_block")
@@ -129,15 +131,24 @@ class LineModel:
         self.feature_names: list[str] = data["features"]
         self.stages = [_Ensemble(s) for s in data["stages"]]
         self.threshold = float(data["threshold"])
+        # A line that is not a full sentence of ``sentence_words`` words or more needs this score
+        # (fitted; absent in older files: the one threshold for every line).
+        self.fragment_threshold = float(data.get("fragment_threshold", self.threshold))
+        self.sentence_words = int(data.get("sentence_words", 0))
         self.html_drops = frozenset(data["html_drops"])
         self.overrides: dict[str, float] = {k: float(v) for k, v in data["overrides"].items()}
         self.min_lines = int(data["min_lines"])
 
-    def keeps(self, label: str, score: float) -> bool:
-        """Whether a line with this rule label (``""`` for none) and model score is text."""
+    def keeps(self, label: str, score: float, sentence: bool = True) -> bool:
+        """Whether a line with this rule label (``""`` for none) and model score is text;
+        ``sentence``: the line is a full sentence (see :meth:`is_sentence`)."""
         if not label:
-            return score >= self.threshold
+            return score >= (self.threshold if sentence else self.fragment_threshold)
         return label in self.overrides and score >= self.overrides[label]
+
+    def is_sentence(self, text: str) -> bool:
+        """Ends like a sentence and has at least ``sentence_words`` words."""
+        return shape.ends_like_sentence(text) and shape.word_count(text) >= self.sentence_words
 
     def scores(self, rows: list[list[float]], blocks: list[int]) -> list[float]:
         """P(article text) of every line of a page."""

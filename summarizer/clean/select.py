@@ -2,8 +2,9 @@
 
 Text and markdown inputs: the fitted line model (:mod:`summarizer.clean.model`) scores every line
 from its features and the rules' labels. A line no rule marked is kept when its score reaches the
-fitted threshold; a line a rule marked stays dropped, unless its rule is one the FIT pages show
-to be wrong often (``overridable``) and the model is sure it is text (``override_threshold``).
+fitted threshold (a higher one for a line that is not a full sentence); a line a rule marked stays
+dropped, unless its rule is one the FIT pages show to be wrong often (``overridable``) and the
+model is sure it is text (``override_threshold``).
 HTML inputs: trafilatura already chose the main text, so only the rule labels that are near-certain
 clutter in trafilatura's output of the FIT pages (``html_drops``) remove a line; the model only
 decides whether the page has any text of its own (a navigation-only page is refused).
@@ -53,7 +54,8 @@ def select_lines(lines: list[Line], from_html: bool) -> list[bool]:
     else:
         scores = model.scores(line_features(lines), [ln.block for ln in lines])
         keep = [
-            model.keeps(ln.drop, s) and bool(ln.text) for ln, s in zip(lines, scores, strict=True)
+            model.keeps(ln.drop, s, model.is_sentence(ln.text)) and bool(ln.text)
+            for ln, s in zip(lines, scores, strict=True)
         ]
     if not any(keep):
         keep = _short_item(lines)
