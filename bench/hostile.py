@@ -97,6 +97,23 @@ def write_attack_files(folder: Path, rng: random.Random) -> dict[str, str]:
     return {p.name: p.name for p in folder.rglob("*") if not p.is_dir()}
 
 
+def write_big_files(folder: Path, rng: random.Random) -> list[Path]:
+    """A 10 MB plain text and a 10 MB HTML page of ordinary paragraphs (bounded-work checks)."""
+    folder.mkdir(parents=True)
+    paras: list[str] = []
+    total = 0
+    while total < 10 * 1_048_576:
+        paras.append(prose(rng, 60))
+        total += len(paras[-1]) + 7
+    text = ("Ten megabyte report\n\n" + "\n\n".join(paras)).encode()[: 10 * 1_048_576 - 10]
+    head = "<html><head><title>Ten megabyte page</title></head><body><article><h1>Ten</h1>"
+    page = (head + "".join(f"<p>{p}</p>" for p in paras)).encode()[: 10 * 1_048_576 - 100]
+    out = [folder / "text-10mb.txt", folder / "page-10mb.html"]
+    out[0].write_bytes(text)
+    out[1].write_bytes(page + b"</p></article></body></html>")
+    return out
+
+
 # --- a hostile HTTP server -------------------------------------------------------------------
 
 Body = bytes | Callable[[], Iterator[bytes]]

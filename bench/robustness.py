@@ -1,10 +1,12 @@
 """Robustness: replay hostile inputs and every dev-set feed; count errors, crashes, hangs, memory.
 
-Three runs, each on the real code paths:
+Four runs, each on the real code paths:
 
 1. ``files``: our own generated attack files (impossible dates, YAML alias bombs, JSON nested
    100,000 deep, 100k ``<p>``, a 10 MB text, binary junk, a named pipe, a non-UTF-8 file name,
    broken links, ...) plus good files, ingested by the real ``briefbot ingest --json`` process;
+1b. ``big``: a 10 MB text and a 10 MB HTML page, each alone through ``briefbot ingest --json``
+   (wall and processor time, peak memory: the bounded-work check);
 2. ``http``: a hostile HTTP server on 127.0.0.1 (decompression bombs, endless and dripping
    bodies, redirect loops, redirects and entry links to internal addresses, feeds with 10,000
    entries or 1 MB pages, malformed and deeply nested feeds) through ``fetch_url_docs`` and a
@@ -15,7 +17,7 @@ Three runs, each on the real code paths:
 Outcomes per input: stored (at least one article), clear error (one line, not an internal
 error), crash (traceback, internal error, missing from the report, invalid JSON), hang (over
 its time bound). Peak memory is the largest sum of resident memory over this process and every
-descendant (sampled every 0.1 s). Usage: ``python bench/robustness.py [--only files,http,devset]``.
+descendant (sampled every 0.1 s). Usage: ``python bench/robustness.py [--only files,big,http,devset]``.
 """
 
 from __future__ import annotations
@@ -38,7 +40,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-from hostile import Answer, Hostile, hostile_routes, write_attack_files  # noqa: E402
+from hostile import (  # noqa: E402
+    Answer,
+    Hostile,
+    hostile_routes,
+    write_attack_files,
+    write_big_files,
+)
 
 DEVSET = ROOT.parent / "shared" / "devsets" / "feeds"
 RESULTS = ROOT / "bench" / "results" / "robustness.json"
@@ -182,6 +190,52 @@ def run_files(work: Path) -> Tally:
     return tally
 
 
+# --- 1b. one 10 MB input at a time
+
+
+def run_big(work: Path) -> Tally:
+    """A 10 MB text and a 10 MB page, each alone through `briefbot ingest --json`: time, memory."""
+    import resource
+
+    tally = Tally("big (10 MB text, 10 MB HTML)")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BRIEFBOT_", "TELEGRAM_"))}
+    env.update(LANG="C.UTF-8", PYTHONPATH=str(ROOT))
+    for path in write_big_files(work / "big", random.Random(10)):
+        cmd = [sys.executable, "-m", "bot", "--db", str(work / f"{path.stem}.db")]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.monotonic()
+        with PeakMemory() as mem:
+            try:
+                proc = subprocess.run(
+                    [*cmd, "ingest", "--json", str(path)], env=env, capture_output=True, timeout=900
+                )
+            except subprocess.TimeoutExpired:
+                tally.tried += 1
+                tally.hangs.append(path.name)
+                continue
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+        seconds = time.monotonic() - start
+        tally.seconds += seconds
+        tally.peak_mb = max(tally.peak_mb, mem.peak_mb)
+        try:
+            report = json.loads(proc.stdout.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            tally.aborted_batches += 1
+            tally.crashes.append(proc.stderr.decode(errors="replace")[-500:])
+            continue
+        error = report["errors"][0]["error"] if report["errors"] else None
+        tally.outcome(path.name, bool(report["ingested"]), error)
+        tally.notes[path.name] = {
+            "wall_s": round(seconds, 1),
+            "cpu_s": round(cpu, 1),
+            "peak_mb": round(mem.peak_mb),
+            "outcome": "stored" if report["ingested"] else error,
+            "load": round(os.getloadavg()[0], 1),
+        }
+    return tally
+
+
 # --- 2. a hostile HTTP server
 
 
@@ -296,7 +350,7 @@ async def run_devset(devset: Path) -> Tally:
 def main() -> int:
     """Run the chosen parts and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", default="files,http,devset")
+    parser.add_argument("--only", default="files,big,http,devset")
     parser.add_argument("--devset", type=Path, default=DEVSET, help="the feeds dev set folder")
     args = parser.parse_args()
     parts = set(args.only.split(","))
@@ -305,6 +359,8 @@ def main() -> int:
         work = Path(tmp)
         if "files" in parts:
             tallies.append(run_files(work))
+        if "big" in parts:
+            tallies.append(run_big(work))
         if "http" in parts:
             tallies.append(asyncio.run(run_http(work)))
         if "devset" in parts:
@@ -319,6 +375,9 @@ def main() -> int:
             f"{t.name:28} {t.tried:6} {t.errors:7} {t.stored:7} {len(t.crashes):8} {len(t.hangs):6} {t.aborted_batches:8} {t.peak_mb:8.0f} {t.seconds:6.0f}"
         )
     for t in tallies:
+        if t.name.startswith("big"):
+            for name, note in t.notes.items():
+                print(f"  {name}: {note}")
         for line in t.crashes + t.hangs:
             print(f"  {t.name}: {line[:300]}")
     out = RESULTS.with_name(f"robustness-{args.only.replace(',', '-')}.json")
