@@ -101,3 +101,25 @@ def test_article_json_says_when_the_zone_is_unknown(tmp_path: Path) -> None:
     sources = json.loads(run_cli(tmp_path, "--db", "t.db", "sources", str(story), "--json").stdout)
     zones = {s["article_id"]: (s["published"], s["published_zone"]) for s in sources["sources"]}
     assert zones[ids["a.txt"]] == ("2025-03-03T12:00:00", "unknown")
+
+
+def _rss(stamp: str) -> bytes:
+    return (
+        "<rss version='2.0'><channel><title>Valley Wire</title><item><title>Pier reopens</title>"
+        f"<link>https://valleywire.example/pier</link><pubDate>{stamp}</pubDate></item></channel></rss>"
+    ).encode()
+
+
+def test_feed_dates_without_a_zone_are_not_utc() -> None:
+    from summarizer.read.feeds import parse_feed
+
+    for stamp in ("Mon, 03 Mar 2025 12:00:00", "2025-03-03T12:00:00"):
+        (entry,) = parse_feed(_rss(stamp), "https://valleywire.example/feed").entries
+        assert entry.published is not None and not zone_known(entry.published), stamp
+        assert date_iso(entry.published) == "2025-03-03T12:00:00"
+    (entry,) = parse_feed(
+        _rss("Mon, 03 Mar 2025 12:00:00 +0200"), "https://valleywire.example/feed"
+    ).entries
+    assert entry.published == datetime(2025, 3, 3, 10, 0, tzinfo=UTC) and zone_known(
+        entry.published
+    )

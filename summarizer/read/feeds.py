@@ -22,7 +22,7 @@ from urllib.parse import urljoin
 import feedparser
 
 from summarizer.errors import InputError
-from summarizer.read.dates import UNKNOWN_ZONE
+from summarizer.read.dates import UNKNOWN_ZONE, parse_date, zone_known
 from summarizer.read.urls import normalize_url
 
 __all__ = ["FeedEntry", "ParsedFeed", "parse_feed"]
@@ -92,7 +92,7 @@ def _xml_entry(raw: Mapping[str, Any], base_url: str) -> FeedEntry | None:
     return FeedEntry(
         url=url,
         title=_text(raw.get("title")),
-        published=_struct_to_datetime(raw.get("published_parsed") or raw.get("updated_parsed")),
+        published=_entry_date(raw, "published") or _entry_date(raw, "updated"),
         author=_text(raw.get("author")),
         content_html=content,
         summary=summary,
@@ -124,6 +124,15 @@ def _best_content(contents: Iterable[Mapping[str, Any]]) -> str:
         else:
             text_blocks.append(_text_to_html(value))
     return max(html_blocks or text_blocks or [""], key=len)
+
+
+def _entry_date(raw: Mapping[str, Any], key: str) -> datetime | None:
+    """An entry's date: feedparser's, except when the feed gave no zone (feedparser then takes an
+    ISO time as UTC and drops an RFC 822 one): that time is kept in ``UNKNOWN_ZONE``."""
+    ours = parse_date(raw.get(key)) if isinstance(raw.get(key), str) else None
+    if ours is not None and not zone_known(ours):
+        return ours
+    return _struct_to_datetime(raw.get(f"{key}_parsed")) or ours
 
 
 def _struct_to_datetime(value: object) -> datetime | None:
