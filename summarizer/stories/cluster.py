@@ -17,13 +17,13 @@ from datetime import datetime
 from functools import lru_cache
 
 import numpy as np
-from sumy.nlp.stemmers import Stemmer
-from sumy.utils import get_stop_words
 
 from summarizer.models import StoryCandidate as StoryCandidate  # re-exported for callers
+from summarizer.nlp import terms
 from summarizer.nlp.text import fold, paragraphs, words
 
-_STOP = frozenset(get_stop_words("english")) | frozenset(
+#: News words that say nothing about which story an article tells (on top of sumy's stop list).
+NEWS_STOP_WORDS = frozenset(
     [
         "said",
         "says",
@@ -78,7 +78,6 @@ _STOP = frozenset(get_stop_words("english")) | frozenset(
         "including",
     ]
 )
-_STEMMER = Stemmer("english")
 _ENTITY_RE = re.compile(
     r"\b([A-Z][a-z]+(?:[ -](?:[A-Z][a-z]+|of|de|al|von|van))*(?: [A-Z][a-z]+)?)"
 )
@@ -102,22 +101,28 @@ TIME_SCALE_HOURS = 48.0
 STORY_SPAN_HOURS = 96.0
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """sumy's English stop words and the news words above (made on first use)."""
+    return terms.stop_words() | NEWS_STOP_WORDS
+
+
 def stem(word: str) -> str:
-    """Stemmed lower-case form of a word (cached: news reuses a small vocabulary)."""
-    return str(_STEMMER(word.lower()))
+    """Stemmed lower-case form of a word (summarizer.nlp.terms' cached stemmer)."""
+    return terms.stem(word.lower())
 
 
 def content_terms(text: str) -> list[str]:
     """Stemmed content words of a text, stop words and numbers dropped."""
+    stops = stop_words()
     out = []
     for w in words(text):
         lw = w.lower().replace("’", "'")
         if lw.endswith("'s"):
             lw = lw[:-2]
-        if len(lw) < 3 or lw in _STOP or lw.replace(".", "").isdigit():
+        if len(lw) < 3 or lw in stops or lw.replace(".", "").isdigit():
             continue
-        out.append(stem(lw))
+        out.append(terms.stem(lw))
     return out
 
 
@@ -136,6 +141,7 @@ def term_counts(title: str, text: str) -> dict[str, float]:
 def entities(title: str, text: str) -> frozenset[str]:
     """Capitalised names (people, places, organisations) and acronyms, folded; sentence starts skipped."""
     found: set[str] = set()
+    stops = stop_words()
     for chunk in [title, *paragraphs(text)[:8]]:
         for m in _ENTITY_RE.finditer(chunk):
             start = m.start()
@@ -145,7 +151,7 @@ def entities(title: str, text: str) -> frozenset[str]:
             if sentence_start and " " not in name:
                 continue  # a lone sentence-initial capital is weak evidence
             key = fold(name)
-            if key not in _STOP and len(key) > 2:
+            if key not in stops and len(key) > 2:
                 found.add(key)
         found.update(fold(a) for a in _ACRONYM_RE.findall(chunk))
     return frozenset(found)

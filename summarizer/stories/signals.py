@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 
+from summarizer.nlp.terms import stem
 from summarizer.nlp.text import paragraphs, words
 from summarizer.stories import days
-from summarizer.stories.cluster import _STOP, stem
+from summarizer.stories.cluster import stop_words
 
 MAX_ZIPF = 8.0
 UNKNOWN_ZIPF = 1.0  # a word missing from the list is about as rare as the rarest listed ones
@@ -84,12 +85,13 @@ def is_title_case(title: str) -> bool:
 def _name_tokens(toks: list[str], title_case: bool) -> set[str]:
     """Lower-case name tokens of a chunk's words (sentence starts skipped unless the word is rare)."""
     found: set[str] = set()
+    stops = stop_words()
     for i, w in enumerate(toks):
         bare = w.replace("’", "'").removesuffix("'s")
         if len(bare) < 2 or not bare[0].isupper():
             continue
         low = bare.lower()
-        if low in _STOP:
+        if low in stops:
             continue
         if bare.isupper() and 2 <= len(bare) <= 6:
             found.add(low)  # acronym
@@ -123,7 +125,7 @@ def _figures(text: str) -> set[str]:
 def _term_info(token: str) -> tuple[str, float] | None:
     """(stem, rarity prior) of a raw word token, or None for stop words, numbers and tiny words."""
     low = token.lower().replace("’", "'").removesuffix("'s")
-    if len(low) < 3 or low in _STOP or low.replace(".", "").replace(",", "").isdigit():
+    if len(low) < 3 or low in stop_words() or low.replace(".", "").replace(",", "").isdigit():
         return None
     return stem(low), rarity(low)
 
