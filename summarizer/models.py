@@ -19,7 +19,7 @@ class CleanDoc:
     text: str
     outlet: str = ""
     author: str = ""
-    published: datetime | None = None
+    published: datetime | None = None  # UNKNOWN_ZONE (read.dates) when no zone was given
     url: str = ""
     images: tuple[str, ...] = ()
     summary: str = ""
@@ -35,7 +35,7 @@ class Article:
     text: str
     outlet: str = ""
     author: str = ""
-    published: datetime | None = None
+    published: datetime | None = None  # UNKNOWN_ZONE (read.dates) when no zone was given
     url: str = ""
     content_hash: str = ""
     ingested_at: datetime | None = None
