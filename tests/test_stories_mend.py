@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
-from bot_process import briefbot_command
+from cli_runner import CliResult, run_cli
 from test_stories_events import BLAST, DEBATES
 
 from bot.chat.commands import Caller, Commands
@@ -130,14 +129,8 @@ def test_cli_merge_and_split(tmp_path: Path) -> None:
         ids = _fill(store)
     blast, debate = ids[BLAST[0][1]][1], ids[DEBATES[0][1]][1]
 
-    def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [*briefbot_command(), "--db", str(db), *args],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            cwd=tmp_path,
-        )
+    def cli(*args: str) -> CliResult:
+        return run_cli(tmp_path, "--db", str(db), *args)
 
     merged = cli("merge", str(blast), str(debate), "--json")
     assert merged.returncode == 0, merged.stderr
