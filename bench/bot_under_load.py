@@ -11,6 +11,10 @@ from a new private chat. A reply's latency runs from the moment the update is qu
 to the bot's sendMessage to that chat (the fake's clock). Reported per phase (before, during and
 ``--after`` seconds after the ingest) and per command: p50, p95, max, unanswered.
 
+The bot is a latency-sensitive server and the ingest a batch job: ``--ingest-nice N`` runs the
+ingest N steps nicer than the bench and the bot (as one would deploy them). Latency is wall
+time: on a shared machine, report the load average (both are in the output).
+
 ``--src DIR`` runs both the bot and the ingest from another checkout (e.g. ``git archive`` of an
 older commit) for a before/after comparison; by default this checkout.
 """
@@ -50,11 +54,13 @@ def briefbot(src: Path | None) -> tuple[list[str], dict[str, str]]:
     return [sys.executable, "-m", "bot"], env
 
 
-def run_ingest(cmd: list[str], env: dict[str, str], db: Path, folder: Path, log: Path) -> Any:
-    """Start `briefbot ingest` into ``db`` (output to ``log``)."""
+def run_ingest(
+    cmd: list[str], env: dict[str, str], db: Path, folder: Path, log: Path, nice: int
+) -> Any:
+    """Start `briefbot ingest` into ``db`` (output to ``log``), ``nice`` steps nicer than us."""
     with log.open("wb") as out:
         return subprocess.Popen(
-            [*cmd, "--db", str(db), "ingest", str(folder)],
+            ["nice", "-n", str(nice), *cmd, "--db", str(db), "ingest", str(folder)],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -89,6 +95,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--before", type=float, default=10.0, help="seconds measured before")
     ap.add_argument("--after", type=float, default=20.0, help="seconds measured after")
     ap.add_argument("--src", type=Path, default=None, help="run the bot and ingest from here")
+    ap.add_argument(
+        "--ingest-nice", type=int, default=0, help="run the ingest this much nicer than the bot"
+    )
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args(argv)
     cmd, env = briefbot(args.src)
@@ -168,7 +177,7 @@ def drive(
         if phase == "before" and now >= phase_end:
             phase = "during"
             ingest_started = now
-            ingest = run_ingest(cmd, env, db, load, work / "ingest.log")
+            ingest = run_ingest(cmd, env, db, load, work / "ingest.log", args.ingest_nice)
             threading.Thread(target=reap, daemon=True).start()
         elif phase == "during" and done.is_set():
             ingest_wall = now - ingest_started
@@ -193,6 +202,8 @@ def drive(
         "articles": args.articles,
         "base_articles": args.base,
         "rate_per_s": args.rate,
+        "ingest_nice": args.ingest_nice,
+        "bench_nice": os.nice(0),
         "src": str(args.src or ROOT),
         "ingest_wall_s": round(ingest_wall, 1),
         "ingest_cpu_s": round(ingest_rusage.ru_utime + ingest_rusage.ru_stime, 1)
