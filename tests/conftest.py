@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from corpus import build_db
@@ -41,6 +43,14 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not path.exists():
             building = root / f"shared-samples-{os.getpid()}.db"
-            build_db(building)
+            report = build_db(building)[0]
+            (root / "shared-samples.json").write_text(json.dumps(report.as_dict()), "utf-8")
             building.rename(path)
     return path
+
+
+@pytest.fixture(scope="session")
+def sample_report(sample_db: Path) -> dict[str, Any]:
+    """What ingesting the samples into ``sample_db`` reported (the `ingest --json` object)."""
+    loaded: dict[str, Any] = json.loads(sample_db.with_suffix(".json").read_text("utf-8"))
+    return loaded

@@ -1,7 +1,7 @@
 """The CLI contract (DESIGN.md): `main(argv)` in this process on real SQLite files.
 
-The sample corpus bot/samples (17 files, 4 stories, one duplicate) is checked against
-tests/fixtures/samples_expected.json; the shared seeds (if present) against known facts. A few
+The sample corpus bot/samples (17 files, 4 stories, one duplicate; the shared sample database of
+conftest, copied) is checked against tests/fixtures/samples_expected.json; the shared seeds (if present) against known facts. A few
 smoke tests at the end run the installed `briefbot` script as a real process.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from datetime import datetime
@@ -23,7 +24,6 @@ from bot.store import Store
 from summarizer.read.dates import from_iso, zone_label
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = ROOT / "bot" / "samples"
 EXPECTED = json.loads((ROOT / "tests" / "fixtures" / "samples_expected.json").read_text("utf-8"))
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 DAM = ROOT / "tests" / "fixtures" / "ingest" / "dam"
@@ -82,8 +82,13 @@ def _ingest(cwd: Path, folder: Path) -> Corpus:
 
 
 @pytest.fixture(scope="module")
-def samples(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
-    return _ingest(tmp_path_factory.mktemp("samples"), SAMPLES)
+def samples(
+    tmp_path_factory: pytest.TempPathFactory, sample_db: Path, sample_report: dict[str, Any]
+) -> Corpus:
+    """A copy of the shared sample database and what its ingest reported (`ingest --json`)."""
+    cwd = tmp_path_factory.mktemp("samples")
+    shutil.copy(sample_db, cwd / "briefbot.db")
+    return Corpus(cwd, cwd / "briefbot.db", 1 if sample_report["errors"] else 0, sample_report)
 
 
 # --- ingest on the sample corpus ---------------------------------------------------------------
