@@ -116,10 +116,10 @@ def test_document_over_its_time_budget_is_killed_and_the_batch_goes_on(tmp_path:
     (folder / "a.txt").write_text("First\n\n" + article("First"), "utf-8")
     (folder / "b-spin.txt").write_text("Spin\n\n" + article("Spin"), "utf-8")
     (folder / "c.txt").write_text("Last\n\n" + article("Last"), "utf-8")
-    with Store(str(tmp_path / "t.db")) as store, Sandbox(workers=1, budget=3, per_mb=0) as box:
+    with Store(str(tmp_path / "t.db")) as store, Sandbox(workers=1, budget=1.5, per_mb=0) as box:
         report = ingest_paths(store, [str(folder)], sandbox=box, read=_spin_on_spin)
     errors = {Path(e["input"]).name: e["error"] for e in report.errors}
-    assert errors == {"b-spin.txt": "the document took more than 3 s of processor time to read"}
+    assert errors == {"b-spin.txt": "the document took more than 1.5 s of processor time to read"}
     assert sorted(Path(i.input).name for i in report.ingested) == ["a.txt", "c.txt"]
 
 
