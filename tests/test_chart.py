@@ -11,7 +11,7 @@ from pathlib import Path
 from cli_runner import run_cli
 from follow_corpus import T0, articles, write_wave
 
-from bot.chart import coverage_rows, render_chart
+from bot.chat.coverage_chart import coverage_rows, render_chart
 from summarizer.models import Article
 
 

@@ -1,4 +1,4 @@
-"""/chart [story]: the story's coverage chart (bot.chart) as a PNG file with a short caption."""
+"""/chart [story]: the story's coverage chart (coverage_chart) as a PNG file with a short caption."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 async def chart(cmds: Commands, args: str, caller: Caller) -> Reply:
     """Which outlets covered a story and when, as a chart."""
-    from bot.chart import render_chart
+    from bot.chat.coverage_chart import render_chart
 
     found = await cmds.resolve(args, "chart")
     if isinstance(found, Reply):

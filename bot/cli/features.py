@@ -47,7 +47,7 @@ def parse_time(value: str) -> datetime | None:
 
 def brief_since(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     """`briefbot brief STORY --since ISO_TIME`: the facts first reported after that time."""
-    from bot.updates import load_update, update_reply
+    from bot.digest.updates import load_update, update_reply
     from summarizer.brief.since import after
 
     since = parse_time(args.since)
@@ -66,7 +66,7 @@ def brief_since(args: argparse.Namespace, settings: Settings, store: Store) -> i
 
 def chart(args: argparse.Namespace, store: Store) -> int:
     """`briefbot chart STORY_ID --out FILE.png`: the story's coverage chart."""
-    from bot.chart import render_chart
+    from bot.chat.coverage_chart import render_chart
 
     story = store.story(args.story_id)
     if story is None:

@@ -23,9 +23,9 @@ from functools import partial
 from typing import TYPE_CHECKING, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
+from bot.digest.updates import digest_lines, digest_update, visible
 from bot.reply import Button, Line, Reply, bold, italic, line, para, text
 from bot.store.filters import Prefs
-from bot.updates import digest_lines, digest_update, visible
 from summarizer.stories.toplist import rank_stories
 
 if TYPE_CHECKING:

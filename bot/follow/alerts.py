@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.digest.digest import ChatGone, SendAmbiguous
+from bot.digest.updates import update_lines
 from bot.reply import Button, Line, Reply, bold, italic, line, para
 from bot.store.filters import LENGTH_SCALE, ChatSettings, Prefs
 from bot.store.follows import Follow, Follows
-from bot.updates import update_lines
 from summarizer.brief.filters import Filter
 from summarizer.brief.since import Update, story_update
 from summarizer.models import Article, Story
