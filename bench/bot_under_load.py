@@ -46,7 +46,11 @@ FIRST_CHAT = 100_000
 
 def briefbot(src: Path | None) -> tuple[list[str], dict[str, str]]:
     """The command line and environment that run `briefbot` from ``src`` (or as installed)."""
-    env = {**os.environ, "PTB_TIMEDELTA": "1", "BRIEFBOT_LOG_LEVEL": os.environ.get("BRIEFBOT_LOG_LEVEL", "WARNING")}
+    env = {
+        **os.environ,
+        "PTB_TIMEDELTA": "1",
+        "BRIEFBOT_LOG_LEVEL": os.environ.get("BRIEFBOT_LOG_LEVEL", "WARNING"),
+    }
     if src is None:
         script = Path(sys.executable).with_name("briefbot")
         return ([str(script)] if script.exists() else [sys.executable, "-m", "bot"]), env
