@@ -43,6 +43,7 @@ BOT_USER: JSONDict = {
 MAX_TEXT_LENGTH = 4096
 MAX_CAPTION_LENGTH = 1024
 MAX_DOWNLOAD_SIZE = 20 * 1024 * 1024
+MAX_PHOTO_SIZE = 10 * 1024 * 1024  # sendPhoto: at most 10 MB, width + height <= 10000, ratio <= 20
 
 # Parameters whose string values PTB sends raw (not JSON-encoded): never json.loads them.
 _RAW_STRING_PARAMS = frozenset(
@@ -299,6 +300,23 @@ def parse_multipart(body: bytes, boundary: str) -> JSONDict:
     return result
 
 
+def image_size(content: bytes) -> tuple[int, int] | None:
+    """(width, height) of PNG or JPEG bytes; None for anything else."""
+    if content[:8] == b"\x89PNG\r\n\x1a\n" and content[12:16] == b"IHDR":
+        return int.from_bytes(content[16:20], "big"), int.from_bytes(content[20:24], "big")
+    if content[:2] != b"\xff\xd8":
+        return None
+    i = 2
+    while i + 9 < len(content) and content[i] == 0xFF:
+        marker, length = content[i + 1], int.from_bytes(content[i + 2 : i + 4], "big")
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):  # a start-of-frame
+            return int.from_bytes(content[i + 7 : i + 9], "big"), int.from_bytes(
+                content[i + 5 : i + 7], "big"
+            )
+        i += 2 + length
+    return None
+
+
 class _Server(ThreadingHTTPServer):
     request_queue_size = 256
     daemon_threads = True
@@ -470,6 +488,7 @@ class FakeTelegram:
             "getChatMember": self._get_chat_member,
             "getChatAdministrators": self._get_chat_administrators,
             "sendDocument": self._send_document,
+            "sendPhoto": self._send_photo,
             "deleteMessage": self._require(True, "chat_id", "message_id"),
             "setMyDescription": lambda p: True,
             "setMyShortDescription": lambda p: True,
@@ -1099,6 +1118,61 @@ class FakeTelegram:
                 if known is not None:
                     doc["file_size"] = known[2]
         extra["document"] = doc
+        return self._new_bot_message(params, extra)
+
+    def _send_photo(self, params: JSONDict) -> JSONDict:
+        """A new photo (multipart, like sendDocument) or a known one by file_id; PNG and JPEG
+        uploads only, within Telegram's size and shape limits."""
+        photo = params.get("photo")
+        if photo in (None, ""):
+            raise _bad_request("there is no photo in the request")
+        extra: JSONDict = {}
+        if params.get("caption"):
+            extra["caption"] = self._check_text(
+                params["caption"], params.get("parse_mode"), MAX_CAPTION_LENGTH, "caption"
+            )
+        with self._lock:
+            if isinstance(photo, dict):
+                content = photo.get("content", b"")
+                size = image_size(content)
+                if size is None:
+                    raise _bad_request("IMAGE_PROCESS_FAILED")
+                width, height = size
+                if (
+                    len(content) > MAX_PHOTO_SIZE
+                    or not width
+                    or not height
+                    or width + height > 10_000
+                    or max(width, height) > 20 * min(width, height)
+                ):
+                    raise _bad_request("PHOTO_INVALID_DIMENSIONS")
+                file_id = f"sent-photo-{self._next_file_id}"
+                self._next_file_id += 1
+                self._files[file_id] = (content, f"photos/{file_id}.png", len(content))
+                sizes: list[JSONDict] = [
+                    {
+                        "file_id": file_id,
+                        "file_unique_id": f"uniq-{file_id}",
+                        "width": width,
+                        "height": height,
+                        "file_size": len(content),
+                    }
+                ]
+            else:
+                file_id = str(photo)
+                known = self._files.get(file_id)
+                if known is None:
+                    raise _bad_request("wrong file identifier/HTTP URL specified")
+                sizes = [
+                    {
+                        "file_id": file_id,
+                        "file_unique_id": f"uniq-{file_id}",
+                        "width": 0,
+                        "height": 0,
+                        "file_size": known[2],
+                    }
+                ]
+        extra["photo"] = sizes
         return self._new_bot_message(params, extra)
 
     def _stored_message(self, params: JSONDict) -> tuple[Any, JSONDict]:

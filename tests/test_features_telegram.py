@@ -64,13 +64,14 @@ def wait_log(proc: BotProcess, needle: str, count: int = 1, timeout: float = 60)
 def answer(
     fake: FakeTelegram, chat: int, text: str | None, **kw: object
 ) -> list[dict[str, object]]:
-    """Push a message; the bot's messages and documents to that chat that follow it."""
+    """Push a message; the bot's messages, documents and photos to that chat that follow it."""
 
     def out() -> list[dict[str, object]]:
         return [
             c["params"]
             for c in fake.calls
-            if c["method"] in ("sendMessage", "sendDocument") and c["params"].get("chat_id") == chat
+            if c["method"] in ("sendMessage", "sendDocument", "sendPhoto")
+            and c["params"].get("chat_id") == chat
         ]
 
     before = len(out())
@@ -124,8 +125,8 @@ def test_follow_alert_chart_and_opml(tmp_path: Path, fake_telegram: FakeTelegram
         [following] = answer(fake_telegram, USER, "/following")
         assert f"#{story.id}" in str(following["text"])
         [chart] = answer(fake_telegram, USER, f"/chart {story.id}")
-        assert chart["document"]["filename"].endswith(".png")  # type: ignore[index]
-        assert chart["document"]["content"][:8] == b"\x89PNG\r\n\x1a\n"  # type: ignore[index]
+        assert chart["photo"]["filename"].endswith(".png")  # type: ignore[index]
+        assert chart["photo"]["content"][:8] == b"\x89PNG\r\n\x1a\n"  # type: ignore[index]
         assert "Coverage of" in str(chart["caption"])
         fake_telegram.add_file("opml-1", OPML, file_path="documents/feeds.opml")
         doc = {"file_id": "opml-1", "file_name": "feeds.opml", "mime_type": "text/x-opml"}

@@ -179,7 +179,8 @@ class BotRuntime:
         pages = self.pages(reply, command)
         if reply.file is not None:  # the file first, the text as its caption when it fits
             fits = len(pages) == 1 and len(reply.plain) <= CAPTION_LIMIT
-            doc = await app.bot.send_document(
+            png = reply.file.content.startswith(b"\x89PNG\r\n\x1a\n")  # a chart: shown inline
+            doc = await (app.bot.send_photo if png else app.bot.send_document)(
                 chat_id,
                 InputFile(reply.file.content, filename=reply.file.name),
                 caption=pages[0].html if fits else None,
