@@ -11,7 +11,6 @@ import json
 import sys
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -20,18 +19,14 @@ from bot.store.db import Connection, marks, parse_dt
 if TYPE_CHECKING:  # the clusterer (numpy, sumy) is imported only when a story is assigned
     from summarizer.stories.plan import StoryBefore
 
-#: Decoded candidate stories kept per connection: recent stories are the usual candidates. One
-#: costs about 24 KB (250 centroid and 320 head weights, their terms shared), so 1,000 ~24 MB.
-CACHED_STORIES = 1000
+#: Decoded candidate stories kept per connection (a miss costs a JSON decode, ~0.4 ms). One
+#: costs 24-40 KB (250 centroid and 320 head weights; decoded terms are shared), 2,000 <= 80 MB.
+CACHED_STORIES = 2000
 
 
-def _compact(row: StoryBefore) -> StoryBefore:
-    """The row with its vectors' terms shared between kept stories (decoded JSON and absorbed
-    articles bring their own copies of every term)."""
-    state = row.state
-    centroid = {sys.intern(t): v for t, v in state.centroid.items()}
-    heads = tuple({sys.intern(t): v for t, v in h.items()} for h in state.heads)
-    return replace(row, state=replace(state, centroid=centroid, heads=heads))
+def _interned(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A decoded JSON object whose keys (terms) are shared with the other kept stories."""
+    return {sys.intern(k): v for k, v in pairs}
 
 
 class StoryCache:
@@ -61,13 +56,13 @@ class StoryCache:
     def put(self, row: StoryBefore, version: int) -> None:
         """Keep a row read (or written) at ``version``, once its transaction has committed."""
         if not self.conn.db.conn.in_transaction:
-            self._keep(row.state.story_id, (version, _compact(row)))
+            self._keep(row.state.story_id, (version, row))
             return
         if not self.conn.in_own_transaction():
             return  # a transaction begun elsewhere: its end is not seen, so nothing is kept
         if not self.pending:
             self.conn.on_end(self._ended)
-        self.pending[row.state.story_id] = (version, _compact(row))
+        self.pending[row.state.story_id] = (version, row)
 
     def _ended(self, committed: bool) -> None:
         pending, self.pending = self.pending, {}
@@ -137,8 +132,8 @@ class Assignment:
                 StoryBefore(
                     state=state_from_record(
                         int(r[0]),
-                        json.loads(r[1]),
-                        json.loads(r[2] or "{}"),
+                        json.loads(r[1], object_pairs_hook=_interned),
+                        json.loads(r[2] or "{}", object_pairs_hook=_interned),
                         parse_dt(r[3]),
                         parse_dt(r[4]),
                         int(r[5]),
