@@ -54,9 +54,9 @@ async def test_the_fake_takes_a_photo_upload_like_telegram(fake_telegram: FakeTe
         assert bytes(await got.download_as_bytearray()) == image
         again = await bot.send_photo(chat_id=5, photo=size.file_id)  # resent by its file_id
         assert again.photo[0].file_id == size.file_id
-        with pytest.raises(BadRequest, match="(?i)image_process_failed"):
+        with pytest.raises(BadRequest, match=r"(?i)image_process_failed"):
             await bot.send_photo(chat_id=5, photo=b"<opml/>", filename="feeds.opml")
-        with pytest.raises(BadRequest, match="(?i)photo_invalid_dimensions"):
+        with pytest.raises(BadRequest, match=r"(?i)photo_invalid_dimensions"):
             await bot.send_photo(chat_id=5, photo=png(2, 100), filename="thin.png")
     (call, *_) = fake_telegram.calls_of("sendPhoto")
     assert call["params"]["photo"]["content"] == image
