@@ -77,3 +77,22 @@ def test_no_token_is_a_clear_error(tmp_path: Path, token: str) -> None:
     code = proc.proc.wait(timeout=120)
     proc.stop()
     assert code != 0 and "TELEGRAM_BOT_TOKEN is not set" in proc.log and "Traceback" not in proc.log
+
+
+def test_a_stop_signal_during_start_up_is_not_reported_as_an_unreachable_api() -> None:
+    """SIGTERM while PTB deletes the webhook: the request fails because the loop went away."""
+    from telegram.error import NetworkError
+
+    from bot.telegram.app import _loop_was_stopping
+
+    class NoEventLoopError(RuntimeError):
+        """Stands in for anyio's error of the same name (raised when the loop is gone)."""
+
+    try:
+        try:
+            raise NoEventLoopError("Not currently running on any asynchronous event loop")
+        except NoEventLoopError as inner:
+            raise NetworkError("Unknown error in HTTP implementation") from inner
+    except NetworkError as exc:
+        assert _loop_was_stopping(exc)
+    assert not _loop_was_stopping(NetworkError("connection refused"))

@@ -208,6 +208,21 @@ def _start_failure(exc: BaseException, settings: Settings) -> str | None:
     return None
 
 
+def _loop_was_stopping(exc: BaseException) -> bool:
+    """Whether a start-up error only says the event loop went away under a request (a stop signal)."""
+    seen: set[int] = set()
+    stack: list[BaseException | None] = [exc]
+    while stack:
+        e = stack.pop()
+        if e is None or id(e) in seen:
+            continue
+        seen.add(id(e))
+        if type(e).__name__ == "NoEventLoopError" or "Event loop stopped" in str(e):
+            return True
+        stack += [e.__cause__, e.__context__]
+    return False
+
+
 async def check_token(settings: Settings) -> str | None:
     """Ask Telegram who we are before starting; the one-line reason if that fails, else None.
 
@@ -268,6 +283,9 @@ def run_bot(
         else:
             app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
     except (InvalidToken, NetworkError) as exc:
+        if _loop_was_stopping(exc):  # a SIGINT/SIGTERM while PTB was still starting to poll
+            log.info("stopped during start-up")
+            return 0
         line = _start_failure(exc, settings) or BAD_TOKEN
         print(f"briefbot: {line}", file=sys.stderr)
         return 3
