@@ -83,3 +83,14 @@ def test_tracking_param_keys() -> None:
     assert not is_tracking_param("id")
     assert not is_tracking_param("page")
     assert not is_tracking_param("utm")  # only the utm_ prefix
+
+
+def test_the_shown_url_accepts_any_scheme_case_and_keeps_the_path() -> None:
+    """The cleaner's link form: never empty for a valid http(s) URL, path kept as given."""
+    from summarizer.clean.metadata import canonical_url
+
+    assert canonical_url("HTTP://Example.COM") == "http://example.com/"
+    assert canonical_url("Https://News.Example.org/A/Story/?utm_source=x&id=3#top") == (
+        "https://news.example.org/A/Story/?id=3"
+    )
+    assert canonical_url("ftp://example.com/file") == ""

@@ -6,10 +6,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote_plus, urlsplit
 
 from summarizer.read.meta import is_person_name, parse_date
 from summarizer.read.outlets import OutletEvidence, name_key
+from summarizer.read.urls import is_tracking_param
 
 _FM_TITLE = ("title", "headline", "name")
 _FM_DATE = (
@@ -79,20 +80,27 @@ def _all_str(value: Any) -> list[str]:
 
 
 def is_http(url: str) -> bool:
-    return url.startswith(("http://", "https://")) and bool(urlsplit(url).hostname)
+    """Whether ``url`` is an http(s) URL with a host (the scheme in any case)."""
+    try:
+        parts = urlsplit(url.strip())
+        return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        return False
 
 
-_TRACKING_RE = re.compile(r"^(?:utm_\w+|fbclid|gclid|mc_cid|mc_eid|cmpid|ocid|ref|src|smid)=", re.I)
 
 
 def canonical_url(url: str) -> str:
-    """The URL without fragment and tracking parameters (``utm_*``, ``fbclid``...)."""
-    url = url.strip()
+    """The URL to show and link: scheme and host lower-cased, the path as the page gave it, no
+    fragment, no tracking parameters (the same list as :func:`summarizer.read.urls.normalize_url`,
+    which makes the identity key); ``""`` when it is not an http(s) URL."""
     if not is_http(url):
         return ""
-    parts = urlsplit(url)
-    query = "&".join(q for q in parts.query.split("&") if q and not _TRACKING_RE.match(q))
-    out = f"{parts.scheme}://{parts.netloc}{parts.path or '/'}"
+    parts = urlsplit(url.strip())
+    query = "&".join(
+        q for q in parts.query.split("&") if q and not is_tracking_param(unquote_plus(q.partition("=")[0]))
+    )
+    out = f"{parts.scheme.lower()}://{parts.netloc.lower()}{parts.path or '/'}"
     return f"{out}?{query}" if query else out
 
 
