@@ -53,9 +53,19 @@ class Reply:
     @property
     def plain(self) -> str:
         """The reply as plain text (no markup)."""
+        return self.plain_text()
+
+    def plain_text(self, *, links: bool = False) -> str:
+        """The one plain-text rendering; ``links`` shows each link's URL after its text."""
         return "\n\n".join(
-            "\n".join("".join(s.text for s in line) for line in p) for p in self.paragraphs
+            "\n".join("".join(_plain_span(s, links) for s in line) for line in p)
+            for p in self.paragraphs
         )
+
+
+def _plain_span(s: Span, links: bool) -> str:
+    """A span's text, with ``<url>`` after it when links are shown and differ from the text."""
+    return f"{s.text} <{s.url}>" if links and s.url and s.url != s.text else s.text
 
 
 def text(value: str) -> Span:

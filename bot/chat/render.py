@@ -98,18 +98,7 @@ def to_html(reply: Reply, limit: int = TELEGRAM_LIMIT) -> list[str]:
 
 def to_plain(reply: Reply) -> str:
     """Plain text for the console: links shown after their text, buttons listed at the end."""
-    paras = []
-    for p in reply.paragraphs:
-        lines = []
-        for ln in p:
-            out = []
-            for s in ln:
-                out.append(s.text)
-                if s.url and s.url != s.text:
-                    out.append(f" <{s.url}>")
-            lines.append("".join(out))
-        paras.append("\n".join(lines))
-    text = "\n\n".join(paras)
+    text = reply.plain_text(links=True)
     if reply.buttons:
         labels = "  ".join(f"[{b.text}: {b.url or b.data}]" for row in reply.buttons for b in row)
         text += "\n\n" + labels
