@@ -46,5 +46,6 @@ def test_thirty_word_wire_flash_is_stored_whole_and_joins_its_story(tmp_path: Pa
         story = store.article(ids["story.txt"]["id"])
     assert flash is not None and story is not None
     assert flash.text == FLASH
+    assert flash.short  # coverage, never briefing text
     assert not story.short
     assert ids["flash.txt"]["story_id"] == ids["story.txt"]["story_id"]

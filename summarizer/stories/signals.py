@@ -28,7 +28,7 @@ UNKNOWN_ZIPF = 1.0  # a word missing from the list is about as rare as the rares
 NAME_ZIPF = 4.2  # a capitalised headline word rarer than this is probably a name
 LEAD_PARAGRAPHS = 2
 FIGURE_PRIOR = 4.0  # an amount or count is about as telling as a rare word
-SHORT_WORDS = 25  # fewer body words than this: a headline-only or teaser item
+SHORT_WORDS = 40  # fewer body words: a headline, teaser or wire flash (coverage, never briefing text)
 
 _FIGURE_RE = re.compile(
     r"(?<![\w.,])(?P<cur>[$€£])?(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\d%])"
