@@ -123,3 +123,16 @@ def test_feed_dates_without_a_zone_are_not_utc() -> None:
     assert entry.published == datetime(2025, 3, 3, 10, 0, tzinfo=UTC) and zone_known(
         entry.published
     )
+
+
+def test_the_human_article_view_does_not_label_a_zone_less_time_as_utc(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(
+        "Quiet harbour reopens after the storm\nBy Ana Reyes\nPublished: 12:00, March 3, 2025\n\n"
+        "The harbour at Lenwick reopened on Monday after three days of closure, the port office "
+        "said in a statement on its website.\n\nShips waiting offshore began to enter the harbour "
+        "in the early afternoon, and the ferry service will resume on Tuesday morning.\n",
+        encoding="utf-8",
+    )
+    assert run_cli(tmp_path, "--db", "t.db", "ingest", "a.txt").returncode == 0
+    shown = run_cli(tmp_path, "--db", "t.db", "article", "1").stdout
+    assert "2025-03-03T12:00:00" in shown and "+00:00" not in shown

@@ -385,3 +385,20 @@ def test_seeds_brief(seeds: Corpus) -> None:
     quotes = seeds.json("quotes", sid)["quotes"]
     texts = [s["text"] for s in sentences] + [q["text"] for q in quotes]
     assert any("neither confirm nor deny" in t for t in texts)
+
+
+def test_a_reader_that_goes_away_gets_no_traceback(tmp_path: Path) -> None:
+    """`briefbot stories | head` when head has already exited: exit 1, nothing on stderr."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BRIEFBOT_", "TELEGRAM_"))}
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # nobody will read: the first write fails with EPIPE
+    try:
+        proc = subprocess.run(
+            [*briefbot(), "--db", str(tmp_path / "t.db"), "stories", "--json"],
+            cwd=tmp_path, env=env, stdout=write_end, stderr=subprocess.PIPE, text=True,
+            timeout=120, check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr, proc.stderr

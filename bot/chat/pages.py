@@ -30,8 +30,8 @@ def age(when: datetime | None, now: datetime) -> str:
 
 
 def iso(when: datetime | None) -> str | None:
-    """ISO-8601 or None."""
-    return when.isoformat() if when else None
+    """ISO-8601 (no offset when the zone is unknown: never shown as UTC), or None."""
+    return date_iso(when)
 
 
 def view_buttons(story_id: int, current: str) -> tuple[tuple[Button, ...], ...]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -16,6 +18,18 @@ if TYPE_CHECKING:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `briefbot` command."""
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # The reader of our output went away (`briefbot stories | head`): no traceback; point
+        # stdout at /dev/null so the interpreter's final flush does not fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    """Parse the command line and run one command."""
     args = build_parser().parse_args(argv)
     try:
         settings = base.load_settings()
