@@ -53,6 +53,7 @@ class PlannedAlert:
     chat_id: int
     reply: Reply
     claims: tuple[Claim, ...]
+    thread_id: int | None = None  # the forum topic its stories were followed from
 
 
 def parse_hhmm(value: str) -> time | None:
@@ -175,10 +176,10 @@ def compute_update(due: Due) -> Update | None:
 def claim_alerts(
     store: Store, now: datetime, due: Sequence[Due], updates: Sequence[Update | None]
 ) -> list[PlannedAlert]:
-    """Claim the alerts to send (one message per chat); follows with nothing new to show
-    (only repeats, or everything filtered) are marked seen without a message."""
+    """Claim the alerts to send (one message per chat and forum topic followed from); follows
+    with nothing new to show (only repeats, or everything filtered) are marked seen silently."""
     follows = Follows(store.conn)
-    by_chat: dict[int, list[tuple[Update, Claim]]] = {}
+    by_chat: dict[tuple[int, int | None], list[tuple[Update, Claim]]] = {}
     for d, update in zip(due, updates, strict=True):
         chat_id, story = d.follow.chat_id, d.story
         everything = tuple(a.id for a in d.articles)
@@ -187,10 +188,11 @@ def claim_alerts(
         ):
             follows.mark_seen(chat_id, story.id, story.version, everything)
             continue
-        by_chat.setdefault(chat_id, []).append((update, Claim(story.id, story.version, everything)))
+        where = (chat_id, d.follow.thread_id)
+        by_chat.setdefault(where, []).append((update, Claim(story.id, story.version, everything)))
     return [
-        PlannedAlert(chat, alert_reply([u for u, _ in items]), tuple(c for _, c in items))
-        for chat, items in by_chat.items()
+        PlannedAlert(chat, alert_reply([u for u, _ in items]), tuple(c for _, c in items), thread)
+        for (chat, thread), items in by_chat.items()
     ]
 
 

@@ -22,6 +22,7 @@ class Follow:
     seen_version: int
     seen_articles: frozenset[int]
     last_alert_at: datetime | None
+    thread_id: int | None = None  # the forum topic it was followed from (None: the chat itself)
 
 
 class AlertAttempt(NamedTuple):
@@ -34,7 +35,7 @@ class AlertAttempt(NamedTuple):
     article_ids: tuple[int, ...]
 
 
-_COLUMNS = "chat_id, story_id, followed_at, seen_version, seen_articles, last_alert_at"
+_COLUMNS = "chat_id, story_id, followed_at, seen_version, seen_articles, last_alert_at, thread_id"
 
 
 def _follow(row: tuple[object, ...]) -> Follow:
@@ -45,6 +46,7 @@ def _follow(row: tuple[object, ...]) -> Follow:
         seen_version=int(str(row[3])),
         seen_articles=frozenset(int(i) for i in json.loads(str(row[4]))),
         last_alert_at=parse_dt(str(row[5])) if row[5] is not None else None,
+        thread_id=int(str(row[6])) if row[6] is not None else None,
     )
 
 
@@ -55,12 +57,27 @@ class Follows:
         self.conn = conn
 
     def follow(
-        self, chat_id: int, story_id: int, version: int, article_ids: Iterable[int], at: datetime
+        self,
+        chat_id: int,
+        story_id: int,
+        version: int,
+        article_ids: Iterable[int],
+        at: datetime,
+        thread_id: int | None = None,
     ) -> bool:
         """Follow a story as it is now (its current articles count as seen); False if already."""
         cur = self.conn.execute(
-            f"INSERT OR IGNORE INTO follows ({_COLUMNS}) VALUES (?,?,?,?,?,NULL)",
-            [chat_id, story_id, utc(at), version, json.dumps(sorted(set(article_ids)))],
+            f"INSERT OR IGNORE INTO follows ({_COLUMNS}) VALUES (?,?,?,?,?,NULL,?)",
+            [chat_id, story_id, utc(at), version, json.dumps(sorted(set(article_ids))), thread_id],
+        )
+        return cur.rowcount > 0
+
+    def set_thread(self, chat_id: int, story_id: int, thread_id: int | None) -> bool:
+        """Alerts of this follow go to forum topic ``thread_id`` (None: the chat); False if no
+        such follow."""
+        cur = self.conn.execute(
+            "UPDATE follows SET thread_id = ? WHERE chat_id = ? AND story_id = ?",
+            [thread_id, chat_id, story_id],
         )
         return cur.rowcount > 0
 
@@ -83,7 +100,7 @@ class Follows:
                     [f.chat_id, old, new],
                 )
                 self.conn.execute(
-                    f"INSERT INTO follows ({_COLUMNS}) VALUES (?,?,?,?,?,?)",
+                    f"INSERT INTO follows ({_COLUMNS}) VALUES (?,?,?,?,?,?,?)",
                     [
                         f.chat_id,
                         new,
@@ -91,6 +108,7 @@ class Follows:
                         0,
                         json.dumps(sorted(seen)),
                         utc(there.last_alert_at if there else f.last_alert_at),
+                        there.thread_id if there else f.thread_id,
                     ],
                 )
 

@@ -255,6 +255,12 @@ def _entry_backoff(db: sqlite_utils.Database) -> None:
     )
 
 
+@MIGRATIONS(name="0012_follow_thread")
+def _follow_thread(db: sqlite_utils.Database) -> None:
+    """A follow remembers the forum topic it was made in: its alerts go to that topic."""
+    _run(db, "ALTER TABLE follows ADD COLUMN thread_id INTEGER")
+
+
 def _import_legacy(db: sqlite_utils.Database) -> None:
     """Record the migrations an old-layout database applied (its own ``_migrations`` table)."""
     if LEGACY_TABLE not in db.table_names():

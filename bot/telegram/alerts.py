@@ -10,7 +10,14 @@ from typing import Any
 
 from telegram.ext import Application, CallbackContext
 
-from bot.follow.alerts import claim_alerts, compute_update, due_alerts, record_alert
+from bot.follow.alerts import (
+    PlannedAlert,
+    claim_alerts,
+    compute_update,
+    due_alerts,
+    record_alert,
+)
+from bot.telegram.jobs import Retry, retry_later, store_locked
 
 log = logging.getLogger(__name__)
 
@@ -33,23 +40,46 @@ async def alert_round(app: AnyApp) -> dict[int, str]:
     planned = await cmds.db(lambda store: claim_alerts(store, now, due, updates))
     done: dict[int, str] = {}
     for alert in planned:
-        error: BaseException | None = None
-        try:
-            await rt.send_digest(app, alert.chat_id, alert.reply)
-        except Exception as exc:
-            error = exc
-        done[alert.chat_id] = await cmds.db(
-            lambda store, a=alert, e=error: record_alert(store, a, e, now)
-        )
+        error = await _send(app, alert)
+        status = await cmds.db(lambda store, a=alert, e=error: record_alert(store, a, e, now))
+        if done.get(alert.chat_id, "sent") == "sent":  # a chat's alerts to several topics
+            done[alert.chat_id] = status
     log.debug("alert round: %d chats", len(done))
     if done:
         log.info("follow alerts: %s", done)
     return done
 
 
+async def _send(app: AnyApp, alert: PlannedAlert) -> Exception | None:
+    """Send one alert to its topic (to the chat itself if that topic was deleted); the error."""
+    rt = app.bot_data["runtime"]
+    try:
+        await rt.send_digest(app, alert.chat_id, alert.reply, thread_id=alert.thread_id)
+    except Exception as exc:
+        if alert.thread_id is None or "thread not found" not in str(exc).lower():
+            return exc
+        log.info(
+            "chat %s: topic %s is gone; alert sent to the chat", alert.chat_id, alert.thread_id
+        )
+        try:
+            await rt.send_digest(app, alert.chat_id, alert.reply)
+        except Exception as again:
+            return again
+    return None
+
+
 async def alert_job(context: AnyContext) -> None:
-    """The scheduled round."""
-    await alert_round(context.application)
+    """The scheduled round; one that met a locked store runs again shortly (bounded backoff)."""
+    app = context.application
+    job = context.job
+    retry = job.data if job is not None and isinstance(job.data, Retry) else None
+    try:
+        await alert_round(app)
+    except Exception as exc:
+        if not store_locked(exc):
+            raise
+        clock = app.bot_data["runtime"].commands.clock
+        retry_later(app, "alerts-retry", alert_job, retry or Retry(0, clock()))
 
 
 def schedule_alerts(app: AnyApp) -> None:

@@ -21,8 +21,10 @@ from telegram.error import BadRequest, TelegramError
 from bot.chat.commands import COMMANDS, Caller
 from bot.chat.reply import Reply, simple
 from bot.sources.ingest import MAX_FILE_BYTES
+from bot.store.follows import Follows
 from bot.telegram import uploads
 from bot.telegram.runtime import BACK, BotContext, BotRuntime, Page, split_page
+from bot.telegram.workers import StoreBusy
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +108,19 @@ async def run_command(rt: BotRuntime, text: str, caller: Caller, name: str) -> R
     return await rt.commands.handle(text, caller)
 
 
+async def remember_topic(
+    rt: BotRuntime, name: str, chat_id: int, thread: int | None, reply: Reply
+) -> None:
+    """After /follow (or its button): that story's alerts go to the forum topic it came from."""
+    sid = reply.data.get("story_id")
+    if name != "follow" or reply.data.get("following") is not True or not isinstance(sid, int):
+        return
+    try:
+        await rt.commands.db(lambda store: Follows(store.conn).set_thread(chat_id, sid, thread))
+    except StoreBusy:
+        log.warning("chat %s: topic of story %s not saved (store locked)", chat_id, sid)
+
+
 async def on_command(update: Update, context: BotContext) -> None:
     """Any chat command: run it through the command layer and answer."""
     rt = context.runtime
@@ -134,6 +149,7 @@ async def on_command(update: Update, context: BotContext) -> None:
     else:
         async with typing(context, chat.id, thread):
             reply = await run_command(rt, text, rt.caller(update), name)
+            await remember_topic(rt, name, chat.id, thread, reply)
     if reply.paragraphs:
         await rt.send(context.application, chat.id, reply, command=text, thread_id=thread)
 
@@ -192,6 +208,7 @@ async def on_callback(update: Update, context: BotContext) -> None:
         return
     async with typing(context, message.chat_id, thread_of(message)):
         reply = await run_command(rt, command, rt.caller(update), name)
+        await remember_topic(rt, name, message.chat_id, thread_of(message), reply)
     if not reply.paragraphs:
         return
     pages = rt.pages(reply, command)

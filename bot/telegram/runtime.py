@@ -32,6 +32,8 @@ BACK = "/back"
 STASH_SIZE = 2000  # messages we remember a "Back" target for
 CAPTION_LIMIT = 1000  # a file's caption (Telegram: 1024 characters after entities)
 _PAGE_RE = re.compile(r"^(.*)\|p(\d+)$", re.S)
+# A digest or alert round that found the store locked runs again after each of these (seconds).
+STORE_RETRY_DELAYS: tuple[float, ...] = (30.0, 60.0, 120.0, 300.0, 600.0, 1200.0)
 # httpx errors raised before the request was written: the message certainly did not leave.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
 
@@ -78,6 +80,8 @@ class BotRuntime:
     def __init__(self, settings: Settings, store: Store | str, **backend: Any) -> None:
         self.settings = settings
         self.digest_gate = DigestGate(in_flight=settings.digest_in_flight)
+        # Waits before a scheduled digest or alert round that met a locked store runs again.
+        self.store_retry_delays: tuple[float, ...] = STORE_RETRY_DELAYS
         path = store.path if isinstance(store, Store) else store
         self.commands = Backend(settings, path, **backend)
         # (chat, message) -> the list or digest a story was opened from, for its Back button.
@@ -200,13 +204,21 @@ class BotRuntime:
         return sent
 
     async def send_digest(
-        self, app: Application[Any, Any, Any, Any, Any, Any], chat_id: int, reply: Reply
+        self,
+        app: Application[Any, Any, Any, Any, Any, Any],
+        chat_id: int,
+        reply: Reply,
+        *,
+        thread_id: int | None = None,
     ) -> None:
-        """Send a digest, classifying failures for ``bot.digest.digest.deliver``."""
+        """Send a digest or alert (to forum topic ``thread_id`` if given), classifying failures
+        for ``bot.digest.digest.deliver``."""
         delivered = 0
         try:
             for page in self.pages(reply, None):
-                await app.bot.send_message(chat_id, page.html, reply_markup=page.markup)
+                await app.bot.send_message(
+                    chat_id, page.html, reply_markup=page.markup, message_thread_id=thread_id
+                )
                 delivered += 1
         except Forbidden as exc:
             raise digest.ChatGone(str(exc)) from exc
