@@ -83,8 +83,9 @@ def upload_of(msg: Message) -> Upload | None:
     doc = msg.document
     if doc is None:
         return None
-    return Upload(msg.chat_id, msg.message_id, msg.media_group_id, doc.file_id,
-                  doc.file_name or "upload.txt")
+    return Upload(
+        msg.chat_id, msg.message_id, msg.media_group_id, doc.file_id, doc.file_name or "upload.txt"
+    )
 
 
 def _asks_summary(text: str | None) -> bool:
