@@ -17,7 +17,14 @@ from typing import Any
 
 from fake_telegram import FakeTelegram
 from follow_corpus import wave_time, write_wave
-from test_telegram_store_threads import ADMIN, USER, running_bot, settings_for
+from test_telegram_store_threads import (
+    ADMIN,
+    USER,
+    buttons,
+    newest_bot_message,
+    running_bot,
+    settings_for,
+)
 
 from bot.chat.views import refresh_dirty
 from bot.digest import digest
@@ -25,10 +32,12 @@ from bot.sources.ingest import ingest_paths
 from bot.store import Store
 from bot.store.follows import Follows
 from bot.telegram import jobs
-from bot.telegram.alerts import alert_round
+from bot.telegram.alerts import alert_job, alert_round
 
 GROUP = -100777
 TOPIC = 7
+GONE_GROUP = -100999  # follows from a topic deleted before the alert (its alert is sent first)
+GONE_TOPIC = 9
 NOON = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 ALERT_HEAD = "New on stories you follow"
 
@@ -131,21 +140,41 @@ async def test_alerts_go_to_the_topic_the_story_was_followed_from(
     db = tmp_path / "f.db"
     ingest_wave(db, tmp_path, 0)
     async with running_bot(settings_for(fake_telegram), db) as app:
+        for job in app.job_queue.get_jobs_by_name("alerts"):
+            job.schedule_removal()  # this test runs the rounds itself
         rt = app.bot_data["runtime"]
         rt.commands.now = lambda: wave_time(0) + timedelta(hours=1)
         group = {"user_id": ADMIN, "chat_type": "supergroup"}
         reply = await ask(fake_telegram, GROUP, "/follow", message_thread_id=TOPIC, **group)
         assert "Following" in reply["text"] and reply["message_thread_id"] == TOPIC
         assert "Following" in (await ask(fake_telegram, USER, "/follow"))["text"]
+        # The Follow button under a briefing in a topic: the topic of the message it is under.
+        brief = await ask(
+            fake_telegram, GONE_GROUP, "/brief", message_thread_id=GONE_TOPIC, **group
+        )
+        before = len(fake_telegram.calls_of("editMessageText"))
+        follow_button = next(d for d in buttons(brief) if d.startswith("/follow "))
+        shown = newest_bot_message(fake_telegram, GONE_GROUP)
+        fake_telegram.push_callback(
+            GONE_GROUP, shown, follow_button, user_id=ADMIN, chat_type="supergroup"
+        )
+        await fake_telegram.wait_for_async(
+            lambda c: len(fake_telegram.calls_of("editMessageText")) > before, timeout=30
+        )
         with Store(db) as store:
             [story] = store.stories()
             follows = Follows(store.conn)
-            got = {c: f.thread_id for c in (GROUP, USER) if (f := follows.get(c, story.id))}
-        assert got == {GROUP: TOPIC, USER: None}
+            chats = (GROUP, USER, GONE_GROUP)
+            got = {c: f.thread_id for c in chats if (f := follows.get(c, story.id))}
+        assert got == {GROUP: TOPIC, USER: None, GONE_GROUP: GONE_TOPIC}
 
         ingest_wave(db, tmp_path, 1)  # new coverage
         rt.commands.now = lambda: wave_time(1) + timedelta(minutes=10)
-        await alert_round(app)  # the scheduled round (the start-up one may have run it first)
+        fake_telegram.fail_next(
+            "sendMessage", 400, description="Bad Request: message thread not found"
+        )
+        done = await alert_round(app)  # the scheduled round
+        assert done == {GONE_GROUP: "sent", GROUP: "sent", USER: "sent"}
 
         def alerts(chat: int) -> list[dict[str, Any]]:
             return [m for m in fake_telegram.sent_messages(chat) if ALERT_HEAD in m["text"]]
@@ -155,4 +184,45 @@ async def test_alerts_go_to_the_topic_the_story_was_followed_from(
         [private] = alerts(USER)
         assert in_group["message_thread_id"] == TOPIC  # not the General topic
         assert private.get("message_thread_id") is None
+        [fallback] = alerts(GONE_GROUP)  # its topic was deleted: sent to the chat instead
+        assert fallback.get("message_thread_id") is None
         assert "1,500 euros" in in_group["text"] and "1,500 euros" in private["text"]
+
+
+async def test_alert_round_meeting_a_locked_store_runs_again_and_alerts_once(
+    tmp_path: Path, fake_telegram: FakeTelegram
+) -> None:
+    db = tmp_path / "f.db"
+    ingest_wave(db, tmp_path, 0)
+    with Store(db) as store:
+        [story] = store.stories()
+        Follows(store.conn).follow(USER, story.id, story.version, story.article_ids, wave_time(0))
+    ingest_wave(db, tmp_path, 1)  # new coverage on the followed story
+    lock = sqlite3.connect(db, timeout=0, isolation_level=None)
+    lock.execute("BEGIN IMMEDIATE")
+    held = True
+    try:
+        async with running_bot(
+            settings_for(fake_telegram), db, busy_timeout=0.1, retry_delays=(0.05,)
+        ) as app:
+            for job in app.job_queue.get_jobs_by_name("alerts"):
+                job.schedule_removal()  # this test runs the rounds itself
+            rt = app.bot_data["runtime"]
+            rt.commands.now = lambda: wave_time(1) + timedelta(minutes=10)
+            rt.store_retry_delays = (0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 6.4)
+            app.job_queue.run_once(alert_job, when=0, name="the scheduled round")
+            await until(lambda: app.job_queue.get_jobs_by_name("alerts-retry"))
+            assert fake_telegram.sent_messages(USER) == []
+            lock.execute("ROLLBACK")
+            held = False
+            await fake_telegram.wait_for_async(
+                lambda c: len(fake_telegram.sent_messages(USER)) == 1, timeout=30
+            )
+            await until(lambda: not app.job_queue.get_jobs_by_name("alerts-retry"))
+            assert await alert_round(app) == {}  # the next round: nothing new, nothing twice
+        [alert] = fake_telegram.sent_messages(USER)
+        assert ALERT_HEAD in alert["text"] and "1,500 euros" in alert["text"]
+    finally:
+        if held:
+            lock.execute("ROLLBACK")
+        lock.close()
