@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,7 @@ from bot.store import Store
 from bot.store.follows import Follows
 from bot.telegram import jobs
 from bot.telegram.alerts import alert_job, alert_round
+from bot.telegram.app import build_application
 
 GROUP = -100777
 TOPIC = 7
@@ -48,6 +51,31 @@ async def until(check: Any, timeout: float = 20.0) -> None:
     while not check():
         assert time.monotonic() < deadline, "timed out"
         await asyncio.sleep(0.02)
+
+
+@asynccontextmanager
+async def bot_at(
+    fake: FakeTelegram, db: Path, now: datetime, delays: tuple[float, ...]
+) -> AsyncIterator[Any]:
+    """The bot as `briefbot run` wires it, its clock pinned and short store-retry delays from
+    the start (so the start-up catch-up already runs at ``now``)."""
+    app = build_application(settings_for(fake), str(db), busy_timeout=0.1, retry_delays=(0.05,))
+    rt = app.bot_data["runtime"]
+    rt.commands.now = lambda: now
+    rt.store_retry_delays = delays
+    await app.initialize()
+    assert app.post_init is not None and app.updater is not None
+    assert app.post_shutdown is not None
+    await app.post_init(app)
+    await app.start()
+    await app.updater.start_polling(poll_interval=0.0, timeout=1)
+    try:
+        yield app
+    finally:
+        await app.updater.stop()
+        await app.stop()
+        await app.post_shutdown(app)
+        await app.shutdown()
 
 
 def pending(app: Any, prefix: str) -> list[Any]:
@@ -118,6 +146,35 @@ async def test_a_retry_past_the_local_day_sends_nothing(
             day = (NOON + timedelta(days=1)).date().isoformat()
             assert store.digest_status(USER, day) is None  # tomorrow's is not sent early
     assert fake_telegram.sent_messages(USER) == []
+
+
+async def test_start_up_catch_up_meeting_a_locked_store_runs_again(
+    tmp_path: Path, sample_db: Path, fake_telegram: FakeTelegram
+) -> None:
+    db = tmp_path / "bot.db"
+    db.write_bytes(sample_db.read_bytes())
+    with Store(db) as store:  # subscribed yesterday; today's 11:30 digest was missed while down
+        store.subscribe(USER, "11:30", "UTC", 3, since=NOON - timedelta(days=1))
+    lock = sqlite3.connect(db, timeout=0, isolation_level=None)
+    lock.execute("BEGIN IMMEDIATE")
+    held = True
+    try:
+        async with bot_at(fake_telegram, db, NOON, (0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 6.4)) as app:
+            await until(lambda: pending(app, "catch-up-retry"))
+            assert fake_telegram.sent_messages(USER) == []
+            lock.execute("ROLLBACK")
+            held = False
+            await fake_telegram.wait_for_async(
+                lambda c: len(fake_telegram.sent_messages(USER)) == 1, timeout=30
+            )
+            await until(lambda: not pending(app, "catch-up-retry"))
+        assert len(fake_telegram.sent_messages(USER)) == 1
+        with Store(db) as store:
+            assert store.digest_status(USER, NOON.date().isoformat()) in ("sent", "empty")
+    finally:
+        if held:
+            lock.execute("ROLLBACK")
+        lock.close()
 
 
 def ingest_wave(db: Path, folder: Path, wave: int) -> None:
