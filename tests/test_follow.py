@@ -180,14 +180,16 @@ def test_merged_story_keeps_its_followers(tmp_path: Path, store: Store) -> None:
         extra = split_article(store, sid, report.ingested[0].id)
     refresh_dirty(store)
     follows = Follows(store.conn)
-    follows.follow(OTHER, extra, 0, [report.ingested[0].id], wave_time(0))
+    follows.follow(OTHER, extra, 0, [report.ingested[0].id], wave_time(0), thread_id=12)
     merge_stories(store, sid, extra)
     assert [f.story_id for f in follows.following(CHAT)] == [sid]
     moved = follows.get(OTHER, sid)
     assert moved is not None and moved.seen_articles == {report.ingested[0].id}
+    assert moved.thread_id == 12  # its alerts still go to the forum topic it was followed from
     assert follows.following(OTHER) == [moved]
     refresh_dirty(store)
     [alert] = [a for a in plan_alerts(store, wave_time(3)) if a.chat_id == OTHER]
+    assert alert.thread_id == 12
     # The coverage merged in is new to this chat: its facts and outlets, nothing it had seen.
     assert alert.reply.data["alert"] == [{"story_id": sid, "article_ids": [1, 2]}]
     assert "Island Herald" in alert.reply.plain and "180 to 52" not in alert.reply.plain
