@@ -2,8 +2,8 @@
 
 Each sentence becomes weighted concepts (``summarizer.brief.concepts``): multi-word paraphrases
 and synonyms are mapped to one concept (``data/paraphrase.json``: "in a single day" = "in 24
-hours", "brink" = "verge", Moscow = Russia), the rest are Snowball stems. Reporting verbs
-("said", "told", "claimed") weigh nothing, so a quote and its paraphrase compare on what was
+hours", "on the edge of" = "on the verge of", a capital = its country), the rest are Snowball
+stems. Reporting verbs ("said", "told", "claimed") weigh nothing, so a quote and its paraphrase compare on what was
 said. A concept's weight is its rarity in English (``wordfreq`` Zipf prior) times its rarity
 in the story (sentence IDF), so a surname, "NATO" and "2031" count and "people" barely does.
 
@@ -127,8 +127,8 @@ def _penalties(texts: Sequence[str], numeric: Any, n: int) -> np.ndarray:
     rows, cols = np.flatnonzero(actors), np.flatnonzero(actors[:n])
     if len(rows) and len(cols):
         # Different actors: each sentence's actor is not even mentioned by the other (one
-        # sentence's subject may be the other's object: "the Kremlin declined to confirm that
-        # Putin spoke" / "Peskov would neither confirm nor deny that Putin spoke").
+        # sentence's subject may be the other's object: "the ministry declined to confirm that
+        # Halvorsen resigned" / "Dunmore would neither confirm nor deny that Halvorsen resigned").
         people = [{_actor_code(nm, codes) for nm in sorted(_surnames(texts[int(i)]))} for i in rows]
         mentioned = np.zeros((len(rows), len(set(codes.values())) + 1), dtype=bool)
         for k, found in enumerate(people):
@@ -162,7 +162,7 @@ def _surnames(text: str) -> set[str]:
 
 def _actor_code(name: str, codes: dict[str, int]) -> int:
     """One code per person: a surname spelt one letter apart from a known one (a typo or a
-    transliteration: "Ryabkov"/"Ryabkv", "Zelensky"/"Zelenskyy") is the same person."""
+    transliteration: "Okonkwo"/"Okonkow", "Marchenko"/"Martchenko") is the same person."""
     found = codes.get(name)
     if found is not None:
         return found

@@ -90,7 +90,7 @@ def _double_spans(p: str) -> tuple[list[tuple[int, int]], int]:
 
 
 def _single_spans(p: str) -> list[tuple[int, int]]:
-    """Single-quote spans, skipping apostrophes ("Trump's", "'23", "rock 'n' roll")."""
+    """Single-quote spans, skipping apostrophes ("Halvorsen's", "'23", "rock 'n' roll")."""
     spans: list[tuple[int, int]] = []
     opened = -1
     for m in _SINGLE_RE.finditer(p):
