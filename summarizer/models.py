@@ -44,6 +44,24 @@ class Article:
     images: tuple[str, ...] = ()
     short: bool = False  # headline-only or teaser: coverage (sources, framings), never briefing text
 
+    @classmethod
+    def from_doc(
+        cls, article_id: int, doc: CleanDoc, *, content_hash: str = "", short: bool = False
+    ) -> Article:
+        """The article a cleaned document becomes under ``article_id``."""
+        return cls(
+            id=article_id,
+            title=doc.title,
+            text=doc.text,
+            outlet=doc.outlet,
+            author=doc.author,
+            published=doc.published,
+            url=doc.url,
+            content_hash=content_hash,
+            images=doc.images,
+            short=short,
+        )
+
     @property
     def paragraphs(self) -> list[str]:
         """The body split into paragraphs."""

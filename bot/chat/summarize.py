@@ -23,18 +23,7 @@ def brief_docs(docs: Sequence[CleanDoc], words: int, now: datetime) -> Reply:
     """The briefing of these clean documents as one story (ids 1..n in the given order)."""
     from summarizer.brief.briefing import build_briefing
 
-    arts = [
-        Article(
-            id=k + 1,
-            title=d.title,
-            text=d.text,
-            outlet=d.outlet,
-            author=d.author,
-            published=d.published,
-            url=d.url,
-        )
-        for k, d in enumerate(docs)
-    ]
+    arts = [Article.from_doc(k + 1, d) for k, d in enumerate(docs)]
     title = docs[0].title or "Summary"
     briefing = build_briefing(0, title, arts, words=words)
     outlets = tuple(sorted({a.outlet for a in arts if a.outlet}))

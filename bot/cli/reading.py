@@ -77,11 +77,11 @@ def summarize(args: argparse.Namespace, settings: Settings) -> int:
     store nothing; prints the `brief --json` object (errors per input on stderr, exit 1)."""
     import asyncio
 
+    from bot.chat.summarize import brief_docs
     from bot.sources.ingest import iter_files, read_file
     from bot.sources.live import fetch_url_docs
-    from summarizer.brief.briefing import build_briefing
     from summarizer.errors import InputError
-    from summarizer.models import Article, CleanDoc, Story
+    from summarizer.models import CleanDoc
 
     words = settings.brief_words if args.words is None else args.words
     if not 10 <= words <= 2000:
@@ -114,22 +114,6 @@ def summarize(args: argparse.Namespace, settings: Settings) -> int:
         print(f"briefbot: {name}: {error}", file=sys.stderr)
     if not docs:
         return fail("no readable article among the inputs")
-    arts = [
-        Article(
-            id=k + 1,
-            title=d.title,
-            text=d.text,
-            outlet=d.outlet,
-            author=d.author,
-            published=d.published,
-            url=d.url,
-        )
-        for k, d in enumerate(docs)
-    ]
-    title = docs[0].title or "Summary"
-    briefing = build_briefing(0, title, arts, words=words)
-    outlets = tuple(sorted({a.outlet for a in arts if a.outlet}))
-    story = Story(id=0, title=title, article_ids=tuple(a.id for a in arts), outlets=outlets)
-    reply = pages.brief_reply(story, briefing, {a.id: a for a in arts}, datetime.now(UTC))
-    emit(reply.data, args.json, to_plain(Reply(paragraphs=reply.paragraphs)))
+    reply = brief_docs(docs, words, datetime.now(UTC))
+    emit(reply.data, args.json, to_plain(reply))
     return 1 if errors else 0

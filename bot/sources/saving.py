@@ -73,17 +73,8 @@ def save_article(store: Store, item: CleanDoc | Prepared, input_name: str) -> In
             _headline_members(store, joining), article_id, doc.title, w.vec, joining.state.centroid
         )
         story_id, version = store.add_article(
-            article=Article(
-                id=article_id,
-                title=doc.title,
-                text=doc.text,
-                outlet=doc.outlet,
-                author=doc.author,
-                published=doc.published,
-                url=doc.url,
-                content_hash=prep.content_hash,
-                images=doc.images,
-                short=sig.short,
+            article=Article.from_doc(
+                article_id, doc, content_hash=prep.content_hash, short=sig.short
             ),
             article_id=article_id,
             url_key=prep.url_key,
