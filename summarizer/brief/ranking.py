@@ -9,7 +9,6 @@ second. Words come from our offline tokenizer; stems and stop words from sumy (o
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
@@ -19,7 +18,7 @@ import numpy as np
 from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
 from sumy.summarizers.lex_rank import LexRankSummarizer
 
-from summarizer.nlp.similarity import stem, stop_words, terms
+from summarizer.nlp.similarity import cosine_matrix, stem, stop_words, terms
 from summarizer.nlp.text import OfflineTokenizer, words
 
 
@@ -136,27 +135,7 @@ def lexical_similarity(texts: Sequence[str]) -> np.ndarray:
     product (scipy) keeps a 2,000-sentence story to about 0.1 s. (A containment boost for short
     sentences, as the old grouping had, changed no eval_data summary: left out.)
     """
-    from scipy import sparse
-
-    docs = [_terms(t) for t in texts]
-    n = len(docs)
-    counts = [Counter(d) for d in docs]
-    df: Counter[str] = Counter()
-    for c in counts:
-        df.update(c.keys())
-    vocab = {t: j for j, t in enumerate(df)}
-    idf = {t: math.log((1 + n) / (1 + k)) + 1.0 for t, k in df.items()}
-    rows = [i for i, c in enumerate(counts) for _ in c]
-    cols = [vocab[t] for c in counts for t in c]
-    vals = np.array([(1.0 + math.log(k)) * idf[t] for c in counts for t, k in c.items()])
-    weights = sparse.csr_matrix((vals, (rows, cols)), shape=(n, len(vocab)), dtype=np.float32)
-    norms = np.sqrt(np.asarray(weights.multiply(weights).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    unit = sparse.diags(1.0 / norms).astype(np.float32) @ weights
-    sim = np.asarray((unit @ unit.T).todense(), dtype=np.float32)
-    np.fill_diagonal(sim, np.array([1.0 if d else 0.0 for d in docs], dtype=np.float32))
-    np.clip(sim, 0.0, 1.0, out=sim)
-    return sim
+    return cosine_matrix([_terms(t) for t in texts])
 
 
 @lru_cache(maxsize=200_000)
