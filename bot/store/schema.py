@@ -261,6 +261,24 @@ def _follow_thread(db: sqlite_utils.Database) -> None:
     _run(db, "ALTER TABLE follows ADD COLUMN thread_id INTEGER")
 
 
+@MIGRATIONS(name="0013_article_parts")
+def _article_parts(db: sqlite_utils.Database) -> None:
+    """Issue 17: an article's briefing parts (sentence candidates, quotes), computed once and kept.
+
+    ``format`` names the layout of ``data``: rows of an older format are recomputed, not misread.
+    """
+    _run(
+        db,
+        """
+        CREATE TABLE article_parts (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id),
+            format INTEGER NOT NULL,
+            data BLOB NOT NULL
+        )
+        """,
+    )
+
+
 def _import_legacy(db: sqlite_utils.Database) -> None:
     """Record the migrations an old-layout database applied (its own ``_migrations`` table)."""
     if LEGACY_TABLE not in db.table_names():
