@@ -129,5 +129,25 @@ def test_chat_story_list_and_top_brief_use_indexes(store: Store) -> None:
     assert _full_scans(store, statements) == []
     for sql, params in statements:  # a list is read in index order, never sorted whole
         if "FROM stories" in sql and "ORDER BY" in sql:
-            plan = " | ".join(str(r[3]) for r in store.db.execute("EXPLAIN QUERY PLAN " + sql, params))
+            plan = " | ".join(
+                str(r[3]) for r in store.db.execute("EXPLAIN QUERY PLAN " + sql, params)
+            )
             assert "TEMP B-TREE" not in plan, plan
+
+
+def test_candidate_lookup_is_a_range_scan_of_recent_story_terms(store: Store) -> None:
+    """Candidate stories are found among those in reach of the article's time (issue 17)."""
+    pairs = [(town, topic) for town in TOWNS for topic in TOPICS]
+    docs = [_doc(town, name, lead, i) for i, (town, (name, lead)) in enumerate(pairs)]
+    for i, doc in enumerate(docs[:-1]):
+        save_article(store, doc, f"in{i}")
+    statements = _captured(store, lambda: save_article(store, docs[-1], "last"))
+    lookups = [
+        (sql, params)
+        for sql, params in statements
+        if "FROM story_terms" in sql and "term IN" in sql
+    ]
+    assert lookups and all("last_hour >=" in sql for sql, _ in lookups), lookups
+    for sql, params in lookups:
+        plan = " | ".join(str(r[3]) for r in store.db.execute("EXPLAIN QUERY PLAN " + sql, params))
+        assert "USING COVERING INDEX story_terms_recent (term=? AND last_hour>?)" in plan, plan

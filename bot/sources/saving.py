@@ -15,7 +15,7 @@ from bot.store import Store
 from bot.store.db import parse_dt
 from bot.store.stories import StoryWrite
 from summarizer.models import Article, CleanDoc
-from summarizer.stories import duplicates, plan, records
+from summarizer.stories import assign, duplicates, plan, records
 from summarizer.stories.params import load_params
 from summarizer.stories.signals import extract as extract_signals
 
@@ -63,7 +63,9 @@ def save_article(store: Store, item: CleanDoc | Prepared, input_name: str) -> In
         sig = prep.signals or extract_signals(doc.title, doc.text, doc.published)
         dfs, n_docs = store.term_dfs(sig.counts)
         weighing = plan.weigh(sig, dfs, n_docs, params)
-        candidates = store.story_candidates(list(weighing.query))
+        candidates = store.story_candidates(  # only stories this article could still join
+            list(weighing.query), around=doc.published, reach=assign.reach_hours(params)
+        )
         joining = plan.join(
             weighing, doc.published, store.stored_utc(doc.published), doc.outlet, candidates, params
         )

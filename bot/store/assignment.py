@@ -8,6 +8,7 @@ article's own, so a merged or split story can be rebuilt from its members.
 from __future__ import annotations
 
 import json
+import math
 import sys
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
@@ -15,6 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.store.db import Connection, marks, parse_dt
+from bot.store.index import hour_of
 
 if TYPE_CHECKING:  # the clusterer (numpy, sumy) is imported only when a story is assigned
     from summarizer.stories.plan import StoryBefore
@@ -89,20 +91,37 @@ class Assignment:
         self.conn = conn
         self.cache = StoryCache(conn)
 
-    def story_candidates(self, terms: Sequence[str], limit: int = 8) -> list[StoryBefore]:
+    def story_candidates(
+        self,
+        terms: Sequence[str],
+        limit: int = 8,
+        *,
+        around: datetime | None = None,
+        reach: float = math.inf,
+    ) -> list[StoryBefore]:
         """Stories sharing most index terms with the query terms, as decision states.
 
-        Decoded states are kept per connection (``StoryCache``) and reused while a story's
-        ``version`` is unchanged: every change of a story bumps it, in any process.
+        With a time ``around`` and a finite ``reach`` (hours, ``assign.reach_hours``), only
+        stories whose coverage window widened by ``reach`` holds that time are looked at: a
+        range scan of ``story_terms_recent`` over stories an article of that time could still
+        join, however many older ones share its terms. Decoded states are kept per connection
+        (``StoryCache``) and reused while a story's ``version`` is unchanged: every change of a
+        story bumps it, in any process.
         """
         if not terms:
             return []
+        where, bounds = "", []
+        if around is not None and reach < math.inf:
+            at = hour_of(around)
+            span = math.ceil(reach)  # whole hours, widened: a story in reach is never left out
+            where, bounds = "AND last_hour >= ? AND first_hour <= ?", [at - span, at + span]
         found = self.conn.all(
             f"""SELECT s.id, s.version
-                FROM (SELECT story_id, count(*) AS n FROM story_terms WHERE term IN ({marks(terms)})
+                FROM (SELECT story_id, count(*) AS n FROM story_terms
+                      WHERE term IN ({marks(terms)}) {where}
                       GROUP BY story_id ORDER BY n DESC, story_id DESC LIMIT ?) c
                 JOIN stories s ON s.id = c.story_id WHERE s.article_count > 0""",
-            [*terms, limit],
+            [*terms, *bounds, limit],
         )
         out: dict[int, StoryBefore] = {}
         for sid, version in found:

@@ -13,7 +13,7 @@ from bot.store.assignment import Assignment
 from bot.store.chats import Chats
 from bot.store.db import Connection
 from bot.store.feeds import Feeds
-from bot.store.index import ClusterIndex
+from bot.store.index import ClusterIndex, window_hours
 from bot.store.schema import applied_migrations, migrate
 from bot.store.search import Search
 from bot.store.stories import Stories, StoryWrite
@@ -178,7 +178,9 @@ class Store:
                 article_id=article_id,
             )
             self.parts_index.index_article(article_id, bands, term_set)
-            self.parts_index.replace_story_terms(story_id, index_terms)
+            self.parts_index.replace_story_terms(
+                story_id, index_terms, window_hours(story.first, story.last)
+            )
         return story_id, version
 
     def update_story(
@@ -200,4 +202,5 @@ class Store:
                 entities=entities,
                 title_article=title_article,
             )
-            self.parts_index.set_story_terms(story_id, index_terms)
+            window = self.parts_index.story_window(story_id)  # as update_story just stored it
+            self.parts_index.set_story_terms(story_id, index_terms, window)

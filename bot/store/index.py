@@ -3,13 +3,36 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
-from bot.store.db import Connection, marks
+from bot.store.db import Connection, marks, parse_dt
 from summarizer.models import ArticleRef, DuplicateContext
 
 TERM_CHUNK = 500  # terms per IN (...) lookup, well under SQLite's parameter limit
+
+#: (first, last) hour of a story's coverage window, as kept on its ``story_terms`` rows.
+Hours = tuple[int, int]
+#: The window of a story without publication times: any article may join it (its time factor
+#: is 1.0), so its rows lie in every candidate lookup's range.
+OPEN_WINDOW: Hours = (-(1 << 62), 1 << 62)
+
+
+def hour_of(when: datetime) -> int:
+    """Whole hours since the epoch, rounded down (a zone-less time taken as UTC)."""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return math.floor(when.timestamp() / 3600.0)
+
+
+def window_hours(first: str | None, last: str | None) -> Hours:
+    """A story's stored window (UTC text) in hours; ``OPEN_WINDOW`` when a time is missing."""
+    start, end = parse_dt(first), parse_dt(last)
+    if start is None or end is None:
+        return OPEN_WINDOW
+    return hour_of(start), hour_of(end)
 
 
 class ClusterIndex:
@@ -94,22 +117,24 @@ class ClusterIndex:
                 [(t,) for t in sorted(set(terms))],
             )
 
-    def set_story_terms(self, story_id: int, terms: Sequence[str]) -> None:
-        """Replace the index terms under which a story is found."""
+    def set_story_terms(self, story_id: int, terms: Sequence[str], window: Hours) -> None:
+        """Replace the index terms under which a story is found, with its window in hours."""
         with self.conn.atomic():
             self.conn.execute("DELETE FROM story_terms WHERE story_id = ?", [story_id])
             self.conn.executemany(
-                "INSERT OR IGNORE INTO story_terms (term, story_id) VALUES (?, ?)",
-                [(t, story_id) for t in terms],
+                "INSERT OR IGNORE INTO story_terms (term, story_id, first_hour, last_hour) "
+                "VALUES (?, ?, ?, ?)",
+                [(t, story_id, *window) for t in terms],
             )
 
-    def replace_story_terms(self, story_id: int, terms: Sequence[str]) -> None:
-        """``set_story_terms`` touching only the terms that changed."""
+    def replace_story_terms(self, story_id: int, terms: Sequence[str], window: Hours) -> None:
+        """``set_story_terms`` touching only the terms (and window hours) that changed."""
         with self.conn.atomic():
-            old = {
-                str(r[0])
-                for r in self.conn.all("SELECT term FROM story_terms WHERE story_id = ?", [story_id])
-            }
+            rows = self.conn.all(
+                "SELECT term, first_hour, last_hour FROM story_terms WHERE story_id = ?",
+                [story_id],
+            )
+            old = {str(r[0]) for r in rows}
             new = set(terms)
             gone = sorted(old - new)
             if gone:
@@ -117,10 +142,22 @@ class ClusterIndex:
                     f"DELETE FROM story_terms WHERE story_id = ? AND term IN ({marks(gone)})",
                     [story_id, *gone],
                 )
+            if any((int(r[1]), int(r[2])) != window for r in rows if str(r[0]) in new):
+                self.conn.execute(
+                    "UPDATE story_terms SET first_hour = ?, last_hour = ? WHERE story_id = ?",
+                    [*window, story_id],
+                )
             self.conn.executemany(
-                "INSERT INTO story_terms (term, story_id) VALUES (?, ?)",
-                [(t, story_id) for t in sorted(new - old)],
+                "INSERT INTO story_terms (term, story_id, first_hour, last_hour) VALUES (?, ?, ?, ?)",
+                [(t, story_id, *window) for t in sorted(new - old)],
             )
+
+    def story_window(self, story_id: int) -> Hours:
+        """A story's stored coverage window in whole hours (``window_hours``)."""
+        row = self.conn.one(
+            "SELECT first_published, last_published FROM stories WHERE id = ?", [story_id]
+        )
+        return window_hours(row[0], row[1]) if row else OPEN_WINDOW
 
     def story_member_vectors(
         self, story_id: int, only: Sequence[int | None] = ()

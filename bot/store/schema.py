@@ -8,6 +8,7 @@ import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
 from bot.store.db import Connection, StorageError
+from bot.store.index import OPEN_WINDOW, window_hours
 
 MIGRATIONS = Migrations("briefbot")
 LEGACY_TABLE = "_migrations"  # where databases made before sqlite-utils migrations kept their names
@@ -277,6 +278,34 @@ def _article_parts(db: sqlite_utils.Database) -> None:
         )
         """,
     )
+
+
+@MIGRATIONS(name="0014_story_terms_window")
+def _story_terms_window(db: sqlite_utils.Database) -> None:
+    """Issue 17: each ``story_terms`` row keeps its story's coverage window in whole hours, and
+    ``story_terms_recent`` finds a term's stories near a time by a range scan, so the candidate
+    lookup reads only stories an article could still join, however big the database grows.
+
+    Rows get the open window first (every article may reach them), then their story's own.
+    """
+    low, high = OPEN_WINDOW
+    _run(
+        db,
+        f"""
+        ALTER TABLE story_terms ADD COLUMN first_hour INTEGER NOT NULL DEFAULT ({low});
+        ALTER TABLE story_terms ADD COLUMN last_hour INTEGER NOT NULL DEFAULT ({high})
+        """,
+    )
+    rows = db.execute(
+        "SELECT id, first_published, last_published FROM stories "
+        "WHERE id IN (SELECT DISTINCT story_id FROM story_terms)"
+    ).fetchall()
+    updates = [(*window_hours(first, last), sid) for sid, first, last in rows]
+    db.conn.executemany(
+        "UPDATE story_terms SET first_hour = ?, last_hour = ? WHERE story_id = ?",
+        [u for u in updates if (u[0], u[1]) != OPEN_WINDOW],
+    )
+    _run(db, "CREATE INDEX story_terms_recent ON story_terms(term, last_hour, first_hour)")
 
 
 def _import_legacy(db: sqlite_utils.Database) -> None:

@@ -141,6 +141,38 @@ def time_factor(published: datetime | None, story: StoryState) -> float:
     return cluster.time_factor(published, cand)
 
 
+#: Hours a story's time factor stays 1.0 beyond its coverage window (``cluster.time_factor``).
+RECENT_HOURS = 24.0
+#: The largest text score ``score`` gives: a mix of cosines or a probability, at most 1 (the
+#: margin covers rounding in the cosines).
+SCORE_CEILING = 1.0 + 1e-9
+
+
+def reach_hours(p: Params) -> float:
+    """Hours from a story's coverage window beyond which ``decide`` can never choose it.
+
+    ``decide`` joins a story only when score * time factor reaches the lower threshold; the
+    score is at most ``SCORE_CEILING`` and the time factor at most
+    exp(-(gap - RECENT_HOURS) / TIME_SCALE_HOURS), so beyond this gap the product is below every
+    threshold. Infinite when a threshold is 0 (every story stays reachable).
+    """
+    floor = min(p.threshold, p.short_threshold)
+    if floor <= 0.0:
+        return math.inf
+    return RECENT_HOURS + cluster.TIME_SCALE_HOURS * max(0.0, math.log(SCORE_CEILING / floor))
+
+
+def within_reach(published: datetime | None, story: StoryState, reach: float) -> bool:
+    """Whether ``decide`` could choose the story for an article published then (see
+    ``reach_hours``): always when either time is unknown (the time factor is then 1.0)."""
+    first, last = story.first_published, story.last_published
+    if published is None or first is None or last is None:
+        return True
+    before = (first - published).total_seconds() / 3600.0
+    after = (published - last).total_seconds() / 3600.0
+    return before <= reach and after <= reach
+
+
 def similarity(w: Weighted, story: StoryState, p: Params) -> float:
     """Text similarity of an article to a story: centroid cosine mixed with its best member heads."""
     central = norm_cosine(w.vec, story.centroid)

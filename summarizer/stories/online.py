@@ -3,7 +3,8 @@
 Used by ``bench/eval_stories.py`` and the tests to run thousands of assignments quickly, and the
 reference the store-backed ingest path follows: document frequencies are counted as articles
 arrive, candidate stories come from an inverted index of each story's index terms (at most
-``CANDIDATES``, most shared terms first, newest on ties), and the same pure steps as ingest
+``CANDIDATES`` among the stories still in reach of the article's time, most shared terms first,
+newest on ties), and the same pure steps as ingest
 (``plan.weigh``, ``plan.join``) pick one and update it.
 """
 
@@ -34,19 +35,28 @@ class OnlineIndex:
     story_terms: dict[int, list[str]] = field(default_factory=dict)
     decisions: list[assign.Decision] = field(default_factory=list)
 
-    def candidates(self, terms: Sequence[str]) -> list[assign.StoryState]:
-        """Stories sharing most index terms with ``terms`` (like the store's lookup)."""
+    def candidates(
+        self, terms: Sequence[str], published: datetime | None = None
+    ) -> list[assign.StoryState]:
+        """Stories sharing most index terms with ``terms`` among those an article published then
+        could join (``assign.within_reach``), like the store's lookup."""
+        reach = assign.reach_hours(self.params)
         hits: Counter[int] = Counter()
         for t in terms:
             for sid in self.postings.get(t, ()):
                 hits[sid] += 1
-        best = sorted(hits.items(), key=lambda kv: (-kv[1], -kv[0]))[:CANDIDATES]
+        near = [
+            (s, n)
+            for s, n in hits.items()
+            if assign.within_reach(published, self.stories[s], reach)
+        ]
+        best = sorted(near, key=lambda kv: (-kv[1], -kv[0]))[:CANDIDATES]
         return [self.stories[sid] for sid, _ in best]
 
     def add_signals(self, article_id: int, sig: Signals, published: datetime | None) -> int:
         """Assign one article (its signals) to a story; returns the story id."""
         weighing = plan.weigh(sig, self.dfs, self.n_docs, self.params)
-        cands = [plan.StoryBefore(s) for s in self.candidates(weighing.query)]
+        cands = [plan.StoryBefore(s) for s in self.candidates(weighing.query, published)]
         joining = plan.join(weighing, published, None, "", cands, self.params)
         self.decisions.append(joining.decision)
         sid = joining.story_id or len(self.stories) + 1
