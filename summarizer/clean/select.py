@@ -5,9 +5,11 @@ from its features and the rules' labels. A line no rule marked is kept when its 
 fitted threshold (a higher one for a line that is not a full sentence); a line a rule marked stays
 dropped, unless its rule is one the FIT pages show to be wrong often (``overridable``) and the
 model is sure it is text (``override_threshold``).
-HTML inputs: trafilatura already chose the main text, so only the rule labels that are near-certain
-clutter in trafilatura's output of the FIT pages (``html_drops``) remove a line; the model only
-decides whether the page has any text of its own (a navigation-only page is refused).
+HTML inputs: trafilatura already chose the main text, so only the rule labels whose removal lifts
+the FIT pages' F1 (``html_drops``, fitted by bench/fit_clean.py; none does today) remove a line
+besides ``ALWAYS_DROPPED``; an appeal trafilatura kept stays in the text, and the briefing's own
+sentence filters keep it out of briefings. The model only decides whether the page has any text
+of its own (a navigation-only page is refused).
 
 A short real item (a wire flash, a headline with one teaser sentence) is still an article: when
 the model keeps nothing, the lines that no rule marked as clutter and that read as prose are kept.
