@@ -86,7 +86,7 @@ def clear_text_caches() -> None:
 
     for cached in (paragraph_sentences, facts.concepts, facts._weights, facts._word_parts,
                    facts._word_kind, coherence.names_in, coherence._fold_word,
-                   ranking._token_terms, sentences._key, getattr(text, "_punkt_spans", None)):
+                   ranking._token_terms, sentences.sentence_key, getattr(text, "_punkt_spans", None)):
         if cached is not None:
             cached.cache_clear()
 

@@ -2,13 +2,20 @@
 
 Loading and saving touch the store and must run on the store's thread; ``compute_views`` is pure
 and may run in a worker thread (``asyncio.to_thread``), so the event loop never blocks on it.
+
+Each article's own work (its quotes, its briefing parts: ``summarizer.brief.parts``) is done at
+the first view of a story it belongs to and stored with that view, so later views of its stories
+only group, rank and merge. (Computing parts when the article is read, in the ingest workers,
+would take that cost off the first view too; the readers do not compute them yet.)
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.store import Store
+from bot.store.parts import StoredParts
+from summarizer.brief import parts as brief_parts
 from summarizer.brief.briefing import build_briefing
 from summarizer.models import Article, Briefing, Quote, StoryQuote
 from summarizer.quotes.extract import extract_quotes
@@ -24,6 +31,7 @@ class StoryInputs:
     version: int
     articles: tuple[Article, ...]
     known_quotes: dict[int, list[Quote]]
+    known_parts: dict[int, bytes] = field(default_factory=dict)  # stored, current format
 
 
 @dataclass(frozen=True)
@@ -35,11 +43,13 @@ class StoryViews:
     briefing: Briefing
     quotes: tuple[StoryQuote, ...]
     new_article_quotes: dict[int, list[Quote]]
+    new_article_parts: dict[int, bytes] = field(default_factory=dict)  # parts_format() bytes
 
 
 def load_inputs(store: Store, story_id: int) -> StoryInputs | None:
-    """Read a story's articles and already-extracted quotes, all from one snapshot, with the
-    version they belong to (a view computed from them is saved only if it is still current)."""
+    """Read a story's articles, their already-extracted quotes and stored parts, all from one
+    snapshot, with the version they belong to (a view computed from them is saved only if it
+    is still current)."""
     with store.snapshot():
         story = store.story(story_id)
         if story is None:
@@ -50,7 +60,10 @@ def load_inputs(store: Store, story_id: int) -> StoryInputs | None:
             q = store.article_quotes(a.id)
             if q is not None:
                 known[a.id] = q
-    return StoryInputs(story_id, story.title, story.version, articles, known)
+        stored = StoredParts(store.conn).article_parts(
+            [a.id for a in articles], brief_parts.parts_format()
+        )
+    return StoryInputs(story_id, story.title, story.version, articles, known, stored)
 
 
 def article_quotes(article: Article) -> list[Quote]:
@@ -58,26 +71,54 @@ def article_quotes(article: Article) -> list[Quote]:
     return extract_quotes(article.text)
 
 
+def _parts(inputs: StoryInputs) -> tuple[dict[int, brief_parts.ArticleParts], dict[int, bytes]]:
+    """Every article's briefing parts (stored ones decoded) and the bytes of those computed now
+    (missing, or stored unreadable)."""
+    out: dict[int, brief_parts.ArticleParts] = {}
+    new: dict[int, bytes] = {}
+    for a in inputs.articles:
+        data = inputs.known_parts.get(a.id)
+        if data is not None:
+            try:
+                out[a.id] = brief_parts.loads(data)
+                continue
+            except ValueError:
+                pass
+        out[a.id] = brief_parts.article_parts(a)
+        new[a.id] = brief_parts.dumps(out[a.id])
+    return out, new
+
+
 def compute_views(inputs: StoryInputs, words: int = 120) -> StoryViews:
     """Briefing and merged quotes of a story (pure, CPU-bound)."""
     new: dict[int, list[Quote]] = {}
     per_article: list[tuple[Article, list[Quote]]] = []
+    quotes_of: dict[int, list[Quote]] = {}
     for a in inputs.articles:
         quotes = inputs.known_quotes.get(a.id)
         if quotes is None:
             quotes = article_quotes(a)
             new[a.id] = quotes
         per_article.append((a, quotes))
-    briefing = build_briefing(inputs.story_id, inputs.title, inputs.articles, words=words)
+        quotes_of[a.id] = quotes
+    parts, new_parts = _parts(inputs)
+    briefing = build_briefing(
+        inputs.story_id, inputs.title, inputs.articles, words=words, parts=parts, quotes=quotes_of
+    )
     merged = tuple(merge_story_quotes(per_article))
-    return StoryViews(inputs.story_id, inputs.version, briefing, merged, new)
+    return StoryViews(inputs.story_id, inputs.version, briefing, merged, new, new_parts)
 
 
 def save_views(store: Store, views: StoryViews) -> None:
-    """Persist computed views (ignored if the story changed meanwhile) and new article quotes."""
+    """Persist computed views (ignored if the story changed meanwhile) and new article quotes
+    and parts (kept either way: they depend on their article alone)."""
     with store.atomic():
         for aid, quotes in views.new_article_quotes.items():
             store.set_article_quotes(aid, quotes)
+        if views.new_article_parts:
+            StoredParts(store.conn).save_article_parts(
+                views.new_article_parts, brief_parts.parts_format()
+            )
         store.save_story_views(views.story_id, views.briefing, views.quotes, views.version)
 
 

@@ -20,7 +20,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -29,14 +29,16 @@ import numpy as np
 
 from summarizer.brief import coherence
 from summarizer.brief.credits import carriers, exclusives, wording_outlet
-from summarizer.brief.facts import FactMatrix, concepts, fact_matrix, params
-from summarizer.brief.ranking import lexical_similarity, lexrank_scores
+from summarizer.brief.facts import FactMatrix, fact_matrix_of, params
+from summarizer.brief.parts import ArticleParts, Row, article_parts, candidates
+from summarizer.brief.ranking import lexical_similarity_of, lexrank_scores
 from summarizer.brief.sentences import MAX_CANDIDATES as MAX_CANDIDATES  # re-exported
 from summarizer.brief.sentences import MIN_PER_ARTICLE, Candidate
 from summarizer.brief.sentences import extract_all as extract_all  # re-exported for tests
-from summarizer.models import Article, Briefing, BriefSentence, Framing
+from summarizer.models import Article, Briefing, BriefSentence, Framing, Quote
 from summarizer.nlp.similarity import group_near_duplicates
 from summarizer.nlp.text import fold
+from summarizer.quotes.extract import extract_quotes
 
 MMR_LAMBDA = 0.8
 STORY_MIX = 0.3  # wording: share of story-wide centrality (FIT plateau 0.2-0.5; lower keeps main quotes)
@@ -84,11 +86,11 @@ def _article_order(articles: Sequence[Article]) -> list[Article]:
     return sorted(articles, key=key)
 
 
-def _similarity(cands: Sequence[Candidate]) -> tuple[np.ndarray, FactMatrix, list[tuple[str, ...]]]:
+def _similarity(rows: Sequence[Row]) -> tuple[np.ndarray, FactMatrix, list[tuple[str, ...]]]:
     """"Same fact" scores, the fact matrix and each candidate's concepts."""
-    texts = [c.text for c in cands]
-    fm = fact_matrix(texts)
-    docs = [tuple(k for k, _ in concepts(t)) for t in texts]
+    facts = [r.facts for r in rows if r.facts is not None]
+    fm = fact_matrix_of(facts)
+    docs = [tuple(k for k, _ in f.whole.concepts) for f in facts]
     return fm.same, fm, docs
 
 
@@ -98,6 +100,7 @@ def _choose_rep(
     sim: np.ndarray,
     docs: Sequence[Sequence[str]],
     story: np.ndarray,
+    dangling: Sequence[bool],
 ) -> int:
     """The best-formed wording: clean, central to the group and to the story's wording, early
     in its article, and not opening on a "he" or a bare role when another member names its
@@ -122,7 +125,7 @@ def _choose_rep(
     ranked = sorted(range(len(members)), key=key)
     # The best wording whose subject is not dangling, else the best one.
     for k in ranked:
-        if coherence.subject_reference(cands[members[k]].text) is None:
+        if not dangling[members[k]]:
             return members[k]
     return members[ranked[0]]
 
@@ -133,13 +136,14 @@ def _make_groups(
     fm: FactMatrix,
     docs: Sequence[Sequence[str]],
     lexical: np.ndarray,
+    dangling: Sequence[bool],
 ) -> list[_Group]:
     order = sorted(range(len(cands)), key=lambda i: (cands[i].index, -cands[i].quality, i))
     raw = group_near_duplicates(sim, order, params().same)
     story = lexical.sum(axis=1)  # how much of the story's wording a sentence shares
     groups: list[_Group] = []
     for members in raw:
-        rep = _choose_rep(members, cands, sim, docs, story)
+        rep = _choose_rep(members, cands, sim, docs, story, dangling)
         best_index = min(cands[i].index for i in members)
         position = 1.0 / (1.0 + 0.35 * best_index)
         order_key = float(np.mean([cands[i].rel_pos for i in members]))
@@ -248,7 +252,7 @@ def _select(
 
 
 def _coherent(
-    chosen: list[_Group], cands: Sequence[Candidate], by_id: dict[int, Article]
+    chosen: list[_Group], cands: Sequence[Candidate], by_id: Mapping[int, coherence.SourceText]
 ) -> list[int]:
     """Fix each chosen wording's dangling subject in place; return the reps to drop."""
     texts = [cands[g.rep].text for g in chosen]
@@ -282,29 +286,63 @@ def _cap(cands: list[Candidate], n_articles: int) -> list[Candidate]:
     return [c for c in cands if c.index < per_article]
 
 
+def _parts(
+    articles: Sequence[Article], known: Mapping[int, ArticleParts] | None
+) -> dict[int, ArticleParts]:
+    """Every article's parts: the known ones, the others computed now."""
+    known = known or {}
+    return {a.id: known.get(a.id) or article_parts(a) for a in articles}
+
+
+def _sources(
+    articles: Sequence[Article],
+    parts: Mapping[int, ArticleParts],
+    quotes: Mapping[int, Sequence[Quote]] | None,
+) -> dict[int, coherence.SourceText]:
+    """Each article as coherence reads it (its quotes: the known ones, else extracted on need)."""
+    known = quotes or {}
+
+    def quotes_of(a: Article) -> Callable[[], Sequence[Quote]]:
+        found = known.get(a.id)
+        return (lambda: found) if found is not None else (lambda: extract_quotes(a.text))
+
+    return {a.id: parts[a.id].source(quotes_of(a)) for a in articles}
+
+
 def build_briefing(
-    story_id: int, title: str, articles: Sequence[Article], words: int = 120
+    story_id: int,
+    title: str,
+    articles: Sequence[Article],
+    words: int = 120,
+    parts: Mapping[int, ArticleParts] | None = None,
+    quotes: Mapping[int, Sequence[Quote]] | None = None,
 ) -> Briefing:
     """The story's briefing: about ``words`` words of verbatim sentences, each credited to every
     article and outlet carrying its fact, plus one framing per outlet and single-source facts.
+
+    ``parts``: articles' stored parts (``summarizer.brief.parts``; the missing ones are computed);
+    ``quotes``: articles' extracted quotes, if known. Neither changes the result, only its cost.
     """
     ordered = _article_order(articles)
     framings = _framings(ordered)
-    cands = extract_all([a for a in ordered if not a.short], cap=True)
-    if not cands:
+    every = _parts(ordered, parts)
+    found = candidates([a for a in ordered if not a.short], every)
+    if not found:
         return Briefing(story_id=story_id, title=title, sentences=(), framings=framings)
-    sim, fm, docs = _similarity(cands)
-    lexical = lexical_similarity([c.text for c in cands])
-    groups = _make_groups(cands, sim, fm, docs, lexical)
+    cands = [c for c, _ in found]
+    rows = [r for _, r in found]
+    sim, fm, docs = _similarity(rows)
+    lexical = lexical_similarity_of([r.terms for r in rows])
+    groups = _make_groups(cands, sim, fm, docs, lexical, [r.dangling for r in rows])
     n_sources = len({_source_key(c) for c in cands})
     _attach_reach(groups, cands, lexical)
     _score(groups, cands, n_sources)
-    by_id = {a.id: a for a in ordered}
+    sources = _sources(ordered, every, quotes)
     banned: set[int] = set()
     chosen: list[_Group] = []
     for _ in range(4):  # a dropped dangling sentence frees budget for the next best fact
         chosen = _select(groups, cands, fm, lexical, max(1, words), banned)
-        dropped = _coherent(chosen, cands, by_id)
+        dropped = _coherent(chosen, cands, sources)
         if not dropped:
             break
         banned.update(dropped)
@@ -317,7 +355,7 @@ def build_briefing(
     )
     used = [i for g in chosen for i in g.carrier_ids]
     extra = exclusives(
-        groups, cands, fm, used, ordered, n_sources, [s.text for s in sentences]
+        groups, cands, fm, used, ordered, n_sources, [s.text for s in sentences], every, sources
     )
     return Briefing(
         story_id=story_id,
@@ -330,12 +368,16 @@ def build_briefing(
 
 def fact_groups(articles: Sequence[Article]) -> list[tuple[str, int]]:
     """Every candidate sentence with the number of its fact group (for evaluation)."""
-    cands = extract_all(_article_order(articles), cap=True)
-    if not cands:
+    ordered = _article_order(articles)
+    found = candidates(ordered, _parts(ordered, None))
+    if not found:
         return []
-    sim, fm, docs = _similarity(cands)
+    cands = [c for c, _ in found]
+    rows = [r for _, r in found]
+    sim, fm, docs = _similarity(rows)
     out: list[tuple[str, int]] = []
-    lexical = lexical_similarity([c.text for c in cands])
-    for k, g in enumerate(_make_groups(cands, sim, fm, docs, lexical)):
+    lexical = lexical_similarity_of([r.terms for r in rows])
+    dangling = [r.dangling for r in rows]
+    for k, g in enumerate(_make_groups(cands, sim, fm, docs, lexical, dangling)):
         out.extend((cands[i].text, k) for i in g.members)
     return out

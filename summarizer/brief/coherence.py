@@ -12,12 +12,12 @@ Hand-written because no offline library does news coreference; the rules stay co
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from summarizer.brief.sentences import paragraph_sentences
-from summarizer.models import Article
+from summarizer.models import Article, Quote
 from summarizer.nlp.text import fold, paragraphs, straighten_quotes
 from summarizer.quotes.extract import extract_quotes
 from summarizer.quotes.speakers import (
@@ -163,6 +163,24 @@ def _sentences_of(article: Article) -> list[str]:
     return [s for p in paragraphs(article.text) for s in paragraph_sentences(p)]
 
 
+@dataclass(frozen=True)
+class SourceText:
+    """What naming a subject needs of its article: the body's sentences (as split for
+    briefings) and its quotes (asked for only when a sentence quotes someone)."""
+
+    sentences: Sequence[str]
+    quotes: Callable[[], Sequence[Quote]]
+
+    @classmethod
+    def of(cls, article: Article) -> SourceText:
+        """Split the article now; extract its quotes on first need."""
+        return cls(_sentences_of(article), lambda: extract_quotes(article.text))
+
+
+def _source(source: Article | SourceText) -> SourceText:
+    return source if isinstance(source, SourceText) else SourceText.of(source)
+
+
 def _known(names: Sequence[tuple[str, str]], name: str) -> tuple[str, str]:
     """The fullest registered (role, name) for a mention."""
     for role, full in names:
@@ -210,12 +228,13 @@ def _role_match(ref: Reference, people: Sequence[list[tuple[str, str]]]) -> str:
     return best
 
 
-def referent(sentence: str, article: Article) -> str:
+def referent(sentence: str, article: Article | SourceText) -> str:
     """Full name of the person a pronoun/bare-role subject refers to, or "" if unsure."""
     ref = subject_reference(sentence)
     if ref is None:
         return ""
-    sentences = _sentences_of(article)
+    source = _source(article)
+    sentences = source.sentences
     key = fold(sentence)
     at = next((i for i, s in enumerate(sentences) if fold(s) in key or key in fold(s)), None)
     if at is None:
@@ -226,7 +245,7 @@ def referent(sentence: str, article: Article) -> str:
     if ref.text.lower() in ("they", "their"):
         return ""
     if '"' in straighten_quotes(sentence):
-        for q in extract_quotes(article.text):
+        for q in source.quotes():
             if q.speaker and len(q.speaker.split()) > 1 and fold(q.text)[:40] in key:
                 return q.speaker
     for back, mentions in enumerate(reversed(people[-2:]), start=1):
@@ -259,7 +278,7 @@ def rewrite(sentence: str, name: str) -> str:
     return sentence[: ref.start] + new + sentence[ref.end:]
 
 
-def fix_one(text: str, article: Article, earlier: Sequence[str]) -> str | None:
+def fix_one(text: str, article: Article | SourceText, earlier: Sequence[str]) -> str | None:
     """The sentence as it may be shown after ``earlier``: unchanged, its pronoun/bare-role
     subject replaced by ``[Name]``, or None when nobody can be named."""
     if subject_reference(text) is None:
@@ -273,7 +292,7 @@ def fix_one(text: str, article: Article, earlier: Sequence[str]) -> str | None:
 
 
 def make_coherent(
-    texts: Sequence[str], sources: Sequence[Article]
+    texts: Sequence[str], sources: Sequence[Article | SourceText]
 ) -> list[str | None]:
     """Each sentence as shown (kept, rewritten with the name, or None when dropped), in order."""
     out: list[str | None] = []

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -218,22 +218,34 @@ def numbers(concept_list: Sequence[tuple[str, float]]) -> frozenset[str]:
     return frozenset(c for c, _ in concept_list if c.startswith("#"))
 
 
-@lru_cache(maxsize=50_000)
-def _weights(text: str) -> tuple[dict[str, float], float]:
-    mine = dict(concepts(text))
+Weights = tuple[dict[str, float], float]  # a text's concept weights and their sum
+
+
+def weights_of(found: Sequence[tuple[str, float]]) -> Weights:
+    """A concept list as a weight map with its total (``partial_overlap_of`` compares them)."""
+    mine = dict(found)
     return mine, sum(mine.values())
+
+
+@lru_cache(maxsize=50_000)
+def _weights(text: str) -> Weights:
+    return weights_of(concepts(text))
 
 
 def partial_overlap(text: str, others: Sequence[str]) -> float:
     """The largest share of the smaller side's (English-prior) weight that ``text`` shares with
     any one of ``others``: how much of its fact another sentence states, at most."""
-    mine, total = _weights(text)
+    return partial_overlap_of(_weights(text), (_weights(o) for o in others))
+
+
+def partial_overlap_of(weights: Weights, others: Iterable[Weights]) -> float:
+    """``partial_overlap`` of texts whose weights are known (stored article parts)."""
+    mine, total = weights
     if total <= 0:
         return 0.0
     keys = mine.keys()
     best = 0.0
-    for other in others:
-        theirs, their_total = _weights(other)
+    for theirs, their_total in others:
         common = keys & theirs.keys()
         if not common:
             continue

@@ -9,16 +9,18 @@ part of it: precision first, when unsure nothing is claimed.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Protocol
 
 import numpy as np
 
 from summarizer.brief import coherence
-from summarizer.brief.facts import FactMatrix, params, partial_overlap
-from summarizer.brief.sentences import Candidate, paragraph_sentences
+from summarizer.brief.concepts import Weights, concepts, partial_overlap_of, weights_of
+from summarizer.brief.facts import FactMatrix, params
+from summarizer.brief.parts import ArticleParts
+from summarizer.brief.sentences import Candidate
 from summarizer.models import Article, BriefSentence
-from summarizer.nlp.text import fold, paragraphs, straighten_quotes
+from summarizer.nlp.text import fold, straighten_quotes
 
 MAX_EXCLUSIVES = 3
 _QUOTE_RE = re.compile(r'"([^"]+)"')
@@ -57,30 +59,20 @@ def wording_outlet(cand: Candidate) -> str:
     return cand.outlet.strip() if any(len(q.split()) >= 3 for q in quoted) else ""
 
 
-def _sentences_by_article(articles: Sequence[Article]) -> dict[int, list[str]]:
-    """Every sentence of every article, headline included."""
-    return {
-        a.id: [s for p in paragraphs(f"{a.title}\n\n{a.text}") for s in paragraph_sentences(p)]
-        for a in articles
-    }
-
-
 def _other_sentences(
     articles: Sequence[Article],
     outlet: str,
     article_id: int,
     seen: set[str],
-    by_article: dict[int, list[str]],
-) -> list[str]:
+    parts: Mapping[int, ArticleParts],
+) -> Iterator[Weights]:
     """Every sentence (headline included) of every article from another source that is not a
-    candidate already compared (``seen``: candidate texts)."""
+    candidate already compared (``seen``: candidate texts), as concept weights."""
     key = fold(outlet)
-    out: list[str] = []
     for a in articles:
         if a.id == article_id or (key and fold(a.outlet) == key):
             continue
-        out.extend(s for s in by_article[a.id] if s not in seen)
-    return out
+        yield from (w for s, w in parts[a.id].every_weights if s not in seen)
 
 
 def exclusives(
@@ -90,16 +82,18 @@ def exclusives(
     used: Sequence[int],
     articles: Sequence[Article],
     n_sources: int,
-    shown: Sequence[str] = (),
+    shown: Sequence[str],
+    parts: Mapping[int, ArticleParts],
+    sources: Mapping[int, coherence.SourceText],
 ) -> list[BriefSentence]:
-    """Well-ranked facts only one source states, that no other source states even in part."""
+    """Well-ranked facts only one source states, that no other source states even in part
+    (``parts``: every article's, ``sources``: as coherence reads them)."""
     if n_sources < 2:
         return []
     limit = params().only
     taken: list[int] = list(used)
     out: list[BriefSentence] = []
     seen = {c.text for c in cands}
-    by_article: dict[int, list[str]] | None = None  # split on first need
     for g in sorted(groups, key=lambda g: (-g.score, g.rep)):
         if len(out) >= MAX_EXCLUSIVES:
             break
@@ -114,15 +108,12 @@ def exclusives(
         others = [k for k in range(len(cands)) if cands[k].article_id not in g.article_ids]
         if others and float(related[others].max()) >= limit:
             continue
-        if by_article is None:
-            by_article = _sentences_by_article(articles)
-        rest = _other_sentences(articles, c.outlet, c.article_id, seen, by_article)
-        if partial_overlap(c.text, rest) >= limit:
+        rest = _other_sentences(articles, c.outlet, c.article_id, seen, parts)
+        if partial_overlap_of(weights_of(concepts(c.text)), rest) >= limit:
             continue
         text = c.text
         if coherence.subject_reference(text) is not None:
-            source = next(a for a in articles if a.id == c.article_id)
-            fixed = coherence.fix_one(text, source, shown)
+            fixed = coherence.fix_one(text, sources[c.article_id], shown)
             if fixed is None:
                 continue
             text = fixed

@@ -78,26 +78,64 @@ def clauses(text: str) -> list[str]:
     return out
 
 
+@dataclass(frozen=True)
+class Unit:
+    """What fact identity needs of one sentence or clause, all from its own text."""
+
+    concepts: tuple[tuple[str, float], ...]
+    actor: str  # ``actor``: the surname of the person it attributes to, or ""
+    surnames: tuple[str, ...]  # the people it names (sorted lower-case surnames)
+    negated: bool
+
+
+@dataclass(frozen=True)
+class SentenceFacts:
+    """A sentence's unit and, for a compound sentence, its substantial clauses' units."""
+
+    whole: Unit
+    clauses: tuple[Unit, ...] = ()
+
+
+def unit(text: str) -> Unit:
+    """The fact-identity features of one text."""
+    return Unit(
+        concepts(text),
+        actor(text),
+        tuple(sorted(_surnames(text))),
+        bool(_NEGATION_RE.search(text.lower())),
+    )
+
+
+def sentence_facts(text: str) -> SentenceFacts:
+    """The sentence's unit and its clauses' (only substantial clauses count: a clause with few
+    concepts, "adding: 'I expect more talks'", would carry anything that shares one word)."""
+    parts = clauses(text)
+    units: tuple[Unit, ...] = ()
+    if len(parts) > 1:
+        units = tuple(unit(u) for u in parts if len(concepts(u)) >= MIN_CLAUSE_CONCEPTS)
+    return SentenceFacts(unit(text), units)
+
+
 def fact_matrix(texts: Sequence[str]) -> FactMatrix:
     """All-pairs fact scores: "same" between whole sentences; "carry" also from each clause,
     so a compound sentence carries each fact it states."""
-    units: list[str] = []
+    return fact_matrix_of([sentence_facts(t) for t in texts])
+
+
+def fact_matrix_of(sentences: Sequence[SentenceFacts]) -> FactMatrix:
+    """``fact_matrix`` of sentences whose features are known (e.g. stored article parts)."""
+    units: list[Unit] = []
     owner: list[int] = []
-    for i, t in enumerate(texts):
-        parts = clauses(t)
-        if len(parts) > 1:
-            # A clause with few concepts ("adding: 'I expect more talks'") would carry
-            # anything that shares one word: only substantial clauses count.
-            parts = [u for u in parts if len(concepts(u)) >= MIN_CLAUSE_CONCEPTS]
-            units.extend(parts)
-            owner.extend([i] * len(parts))
-    n = len(texts)
+    for i, s in enumerate(sentences):
+        units.extend(s.clauses)
+        owner.extend([i] * len(s.clauses))
+    n = len(sentences)
     if n == 0:
         empty = np.zeros((0, 0), dtype=np.float32)
         return FactMatrix(empty, empty)
     # Clauses are rows only: a whole sentence states everything its clauses state, so
     # "a clause of i stated by a clause of j" is "a clause of i stated by j".
-    same, carry_rows = _scores([*texts, *units], n)
+    same, carry_rows = _scores([*(s.whole for s in sentences), *units], n)
     if not units:
         return FactMatrix(same, carry_rows)
     carry = carry_rows[:n]
@@ -110,7 +148,7 @@ def fact_matrix(texts: Sequence[str]) -> FactMatrix:
     return FactMatrix(same, carry)
 
 
-def _penalties(texts: Sequence[str], numeric: Any, n: int) -> np.ndarray:
+def _penalties(texts: Sequence[Unit], numeric: Any, n: int) -> np.ndarray:
     """Multipliers of every (text, first-n text) pair: numbers, actors, negation disagree.
 
     Only the rows and columns concerned are touched (most sentences give no number and name
@@ -123,13 +161,13 @@ def _penalties(texts: Sequence[str], numeric: Any, n: int) -> np.ndarray:
         agree = (numeric[rows] @ numeric[cols].T).toarray() > 0
         factor[np.ix_(rows, cols)] = np.where(agree, np.float32(1.0), np.float32(p.number_penalty))
     codes: dict[str, int] = {}
-    actors = np.array([_actor_code(a, codes) if a else 0 for a in map(actor, texts)])
+    actors = np.array([_actor_code(t.actor, codes) if t.actor else 0 for t in texts])
     rows, cols = np.flatnonzero(actors), np.flatnonzero(actors[:n])
     if len(rows) and len(cols):
         # Different actors: each sentence's actor is not even mentioned by the other (one
         # sentence's subject may be the other's object: "the ministry declined to confirm that
         # Halvorsen resigned" / "Dunmore would neither confirm nor deny that Halvorsen resigned").
-        people = [{_actor_code(nm, codes) for nm in sorted(_surnames(texts[int(i)]))} for i in rows]
+        people = [{_actor_code(nm, codes) for nm in texts[int(i)].surnames} for i in rows]
         mentioned = np.zeros((len(rows), len(set(codes.values())) + 1), dtype=bool)
         for k, found in enumerate(people):
             mentioned[k, list(found)] = True
@@ -143,7 +181,7 @@ def _penalties(texts: Sequence[str], numeric: Any, n: int) -> np.ndarray:
         block = factor[np.ix_(rows, cols)]
         block[differ] *= np.float32(p.actor_penalty)
         factor[np.ix_(rows, cols)] = block
-    negated = np.array([bool(_NEGATION_RE.search(t.lower())) for t in texts])
+    negated = np.array([t.negated for t in texts])
     neg_rows, pos_rows = np.flatnonzero(negated), np.flatnonzero(~negated)
     neg_cols, pos_cols = np.flatnonzero(negated[:n]), np.flatnonzero(~negated[:n])
     pen = np.float32(p.negation_penalty)
@@ -177,14 +215,14 @@ def _actor_code(name: str, codes: dict[str, int]) -> int:
     return codes[name]
 
 
-def _scores(texts: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
+def _scores(texts: Sequence[Unit], n: int) -> tuple[np.ndarray, np.ndarray]:
     """"Same" among the first ``n`` texts (n x n) and "carry" of every text into each of the
     first ``n`` (len x n), from sparse products over the story's concepts."""
     from scipy import sparse
 
     p = params()
     total_docs = len(texts)
-    cons = [concepts(t) for t in texts]
+    cons = [t.concepts for t in texts]
     df: dict[str, int] = {}
     for cl in cons:
         for c, _ in cl:

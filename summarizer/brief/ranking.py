@@ -125,7 +125,6 @@ def lexrank_scores(texts: Sequence[str]) -> np.ndarray:
     return scores / top if top > 0 else np.zeros(len(texts))
 
 
-
 def lexical_similarity(texts: Sequence[str]) -> np.ndarray:
     """Word-overlap similarity for ranking and redundancy (not for credits): cosine of stemmed
     TF-IDF vectors (1 + log tf, smoothed idf; as ``nlp.similarity.cosine_matrix``).
@@ -135,7 +134,12 @@ def lexical_similarity(texts: Sequence[str]) -> np.ndarray:
     product (scipy) keeps a 2,000-sentence story to about 0.1 s. (A containment boost for short
     sentences, as the old grouping had, changed no eval_data summary: left out.)
     """
-    return cosine_matrix([_terms(t) for t in texts])
+    return lexical_similarity_of([lexical_terms(t) for t in texts])
+
+
+def lexical_similarity_of(docs: Sequence[Sequence[str]]) -> np.ndarray:
+    """``lexical_similarity`` of texts whose ``lexical_terms`` are known (stored article parts)."""
+    return cosine_matrix(docs)
 
 
 @lru_cache(maxsize=200_000)
@@ -144,6 +148,6 @@ def _token_terms(token: str) -> tuple[str, ...]:
     return terms(token)
 
 
-def _terms(text: str) -> tuple[str, ...]:
+def lexical_terms(text: str) -> tuple[str, ...]:
     """``nlp.similarity.terms`` of a text, word by word through the cache."""
     return tuple(t for tok in words(text) for t in _token_terms(tok))

@@ -230,7 +230,7 @@ def quality(text: str, key: str | None = None) -> float:
 
 
 @lru_cache(maxsize=50_000)
-def _key(sentence: str) -> str:
+def sentence_key(sentence: str) -> str:
     """fold() of a sentence, cached: quote joining and the filters fold the same sentences."""
     return fold(sentence)
 
@@ -243,7 +243,7 @@ def join_open_quotes(sentences: Sequence[str], limit: int = 4) -> list[str]:
     joined = 0
     for sent in sentences:
         pending = f"{pending} {sent}" if pending else sent
-        if _key(pending).count('"') % 2 == 1 and joined < limit:
+        if sentence_key(pending).count('"') % 2 == 1 and joined < limit:
             joined += 1
             continue
         out.append(pending)
@@ -266,7 +266,7 @@ def _kept(
     """The usable (paragraph, sentence, key) of an article's sentences in order: repeated lines
     (also when repeated in ``later``, the folded rest of the article), the headline and
     everything ``keep`` refuses are dropped."""
-    keys = [_key(s) for _, s in raw]
+    keys = [sentence_key(s) for _, s in raw]
     counts = Counter(keys)
     kept: list[tuple[int, str, str]] = []
     for (p_no, sent), key in zip(raw, keys, strict=True):

@@ -1,0 +1,293 @@
+"""An article's briefing parts: everything article-local a story's briefing needs, computed once.
+
+A briefing splits every article into sentences, filters them, and reads each kept sentence's
+concepts, clauses, actor, names and terms before anything is compared across articles. All of
+that depends on the article alone, so it is computed once (``article_parts``), stored
+(``dumps``/``loads``: zlib-compressed JSON, tagged with ``parts_format``) and reused by every
+later view of every story the article joins; ``candidates`` rebuilds exactly the candidate
+sentences ``sentences.extract_all`` would pick (capped stories included) from the parts.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache, cached_property
+from importlib import resources
+from typing import Any
+
+from summarizer.brief.coherence import SourceText, subject_reference
+from summarizer.brief.concepts import Weights, concepts, weights_of
+from summarizer.brief.facts import SentenceFacts, Unit, sentence_facts
+from summarizer.brief.ranking import lexical_terms
+from summarizer.brief.sentences import (
+    CHARS_PER_SENTENCE,
+    MAX_CANDIDATES,
+    MIN_PER_ARTICLE,
+    Candidate,
+    join_open_quotes,
+    keep,
+    paragraph_sentences,
+    quality,
+    sentence_key,
+)
+from summarizer.models import Article, Quote
+from summarizer.nlp.text import fold, paragraphs, words
+
+# The layout of stored parts and the code that fills them: bump it whenever either changes
+# (the fitted data files are fingerprinted separately, see ``parts_format``).
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Row:
+    """One sentence of the article as briefings split it (quotes split by Punkt rejoined)."""
+
+    paragraph: int
+    key: int  # rows with the same fold() share a key: repeated lines are never candidates
+    usable: bool  # not the headline, and ``sentences.keep`` accepts it
+    text: str = ""  # usable rows only (the rest are never shown or compared)
+    n_words: int = 0
+    quality: float = 0.0
+    facts: SentenceFacts | None = None
+    terms: tuple[str, ...] = ()  # ``ranking.lexical_terms``
+    dangling: bool = False  # its subject is an unnamed "he" or bare role
+
+
+@dataclass(frozen=True)
+class ArticleParts:
+    """A briefing's article-local work on one article."""
+
+    paragraph_chars: tuple[int, ...]  # length of each paragraph (estimates a capped position)
+    rows: tuple[Row, ...]
+    body: tuple[str, ...]  # the body's sentences as coherence reads them
+    every: tuple[tuple[str, tuple[tuple[str, float], ...]], ...]  # headline and body
+    # sentences with their concepts, as "only one outlet" checks compare them
+
+    @cached_property
+    def every_weights(self) -> list[tuple[str, Weights]]:
+        """Every headline and body sentence with its concept weights (built on first use)."""
+        return [(t, weights_of(c)) for t, c in self.every]
+
+    def source(self, quotes: Callable[[], Sequence[Quote]]) -> SourceText:
+        """The article as coherence reads it, with its quotes asked for on need."""
+        return SourceText(self.body, quotes)
+
+
+def article_parts(article: Article) -> ArticleParts:
+    """The article's parts (pure: its title and text only)."""
+    title_key = fold(article.title)
+    paras = paragraphs(article.text)
+    raw = [
+        (p_no, sent)
+        for p_no, para in enumerate(paras)
+        for sent in join_open_quotes(paragraph_sentences(para))
+    ]
+    ids: dict[str, int] = {}
+    rows: list[Row] = []
+    for p_no, sent in raw:
+        key = sentence_key(sent)
+        number = ids.setdefault(key, len(ids))
+        if (title_key and key.rstrip(".") == title_key) or not keep(sent, key):
+            rows.append(Row(p_no, number, False))
+            continue
+        rows.append(
+            Row(
+                p_no,
+                number,
+                True,
+                sent,
+                len(words(sent)),
+                quality(sent, key),
+                sentence_facts(sent),
+                lexical_terms(sent),
+                subject_reference(sent) is not None,
+            )
+        )
+    body = tuple(s for p in paras for s in paragraph_sentences(p))
+    every = [s for p in paragraphs(f"{article.title}\n\n{article.text}") for s in paragraph_sentences(p)]
+    return ArticleParts(
+        tuple(len(p) for p in paras),
+        tuple(rows),
+        body,
+        tuple((s, concepts(s)) for s in every),
+    )
+
+
+def _candidates(
+    article: Article, parts: ArticleParts, limit: int | None
+) -> list[tuple[Candidate, Row]]:
+    """``sentences.extract_candidates(article, limit)``, from the parts (the same rules: a
+    repeated line is no candidate; with ``limit``, only the leading paragraphs that give that
+    many count, and positions are relative to the estimated full count)."""
+    n_paras = len(parts.paragraph_chars)
+    if limit is None:
+        counts = Counter(r.key for r in parts.rows)
+        kept = [r for r in parts.rows if r.usable and counts[r.key] == 1]
+        total = len(kept)
+    else:
+        paras: list[str] | None = None
+        stop = min(n_paras, max(1, limit // 2))
+        while True:
+            later = ""
+            if stop < n_paras:
+                paras = paragraphs(article.text) if paras is None else paras
+                later = fold("\n".join(paras[stop:]))
+            head = [r for r in parts.rows if r.paragraph < stop]
+            counts = Counter(r.key for r in head)
+            kept = [
+                r
+                for r in head
+                if r.usable and counts[r.key] == 1 and not (later and sentence_key(r.text) in later)
+            ]
+            if len(kept) >= limit or stop >= n_paras:
+                break
+            stop = min(n_paras, 2 * stop)
+        done = sum(parts.paragraph_chars[:stop])
+        whole = sum(parts.paragraph_chars)
+        total = max(len(kept), round(len(kept) * whole / max(1, done)))
+        kept = kept[:limit]
+    return [
+        (
+            Candidate(
+                article.id, article.outlet, r.text, i, r.paragraph, i / total, r.n_words, r.quality
+            ),
+            r,
+        )
+        for i, r in enumerate(kept)
+    ]
+
+
+def candidates(
+    articles: Sequence[Article], parts: Mapping[int, ArticleParts]
+) -> list[tuple[Candidate, Row]]:
+    """``sentences.extract_all(articles, cap=True)`` from the articles' parts, each candidate
+    with its row (the same cap: a story of more than MAX_CANDIDATES sentences keeps each
+    article's leading ones)."""
+    if not articles:
+        return []
+    per_article = max(MIN_PER_ARTICLE, MAX_CANDIDATES // len(articles))
+    size = sum(len(a.text) for a in articles) / CHARS_PER_SENTENCE
+    out: list[tuple[Candidate, Row]] = []
+    if size <= 2 * MAX_CANDIDATES:
+        for k, a in enumerate(articles):
+            out.extend(_candidates(a, parts[a.id], None))
+            if len(out) > MAX_CANDIDATES:
+                out = [cr for cr in out if cr[0].index < per_article]
+                return out + [
+                    cr for b in articles[k + 1 :] for cr in _candidates(b, parts[b.id], per_article)
+                ]
+        return out
+    return [cr for a in articles for cr in _candidates(a, parts[a.id], per_article)]
+
+
+@cache
+def parts_format() -> int:
+    """The format number stored with parts: FORMAT and a fingerprint of the fitted data that
+    concepts depend on (a refit makes every stored part stale, so it is recomputed)."""
+    data = resources.files("summarizer.brief").joinpath("data")
+    crc = 0
+    for name in ("facts.json", "paraphrase.json"):
+        try:
+            crc = zlib.crc32(data.joinpath(name).read_bytes(), crc)
+        except (FileNotFoundError, OSError):
+            crc = zlib.crc32(name.encode(), crc)
+    return (FORMAT << 32) | crc
+
+
+class _Strings:
+    """A string table: every distinct string of one article's parts is stored once."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+
+    def __call__(self, s: str) -> int:
+        return self.index.setdefault(s, len(self.index))
+
+    def concepts(self, found: Sequence[tuple[str, float]]) -> list[float | int]:
+        flat: list[float | int] = []
+        for c, w in found:
+            flat += [self(c), w]
+        return flat
+
+    def unit(self, u: Unit, concepts_at: int) -> list[Any]:
+        """A unit whose concepts are stored under one of the table's texts (``concepts_at``),
+        or inline (``concepts_at`` -1)."""
+        head = [concepts_at] if concepts_at >= 0 else [self.concepts(u.concepts)]
+        return [*head, self(u.actor), [self(s) for s in u.surnames], int(u.negated)]
+
+
+def dumps(parts: ArticleParts) -> bytes:
+    """The parts as compact bytes (zlib-compressed JSON with one string table)."""
+    table = _Strings()
+    known: dict[int, list[float | int]] = {}
+    every = []
+    for text, found in parts.every:
+        at = table(text)
+        known.setdefault(at, table.concepts(found))
+        every.append(at)
+    rows: list[Any] = []
+    for r in parts.rows:
+        if not r.usable or r.facts is None:
+            rows.append([r.paragraph, r.key])
+            continue
+        at = table(r.text)
+        known.setdefault(at, table.concepts(r.facts.whole.concepts))
+        rows.append([
+            r.paragraph, r.key, at, r.n_words, r.quality, int(r.dangling),
+            [table(t) for t in r.terms],
+            table.unit(r.facts.whole, at),
+            [table.unit(u, -1) for u in r.facts.clauses],
+        ])
+    doc = {
+        "p": list(parts.paragraph_chars),
+        "r": rows,
+        "b": [table(s) for s in parts.body],
+        "e": every,
+        "c": [[k, v] for k, v in known.items()],
+        "s": list(table.index),
+    }
+    raw = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return zlib.compress(raw, 6)
+
+
+def loads(data: bytes) -> ArticleParts:
+    """Parts from ``dumps`` bytes (of the same ``parts_format``); ValueError if unreadable."""
+    try:
+        return _decode(json.loads(zlib.decompress(data)))
+    except (zlib.error, ValueError, KeyError, IndexError, TypeError) as exc:
+        raise ValueError(f"unreadable article parts: {exc}") from exc
+
+
+def _decode(doc: dict[str, Any]) -> ArticleParts:
+    s: list[str] = doc["s"]
+
+    def cons(flat: Sequence[Any]) -> tuple[tuple[str, float], ...]:
+        return tuple((s[flat[i]], float(flat[i + 1])) for i in range(0, len(flat), 2))
+
+    known = {k: cons(v) for k, v in doc["c"]}
+
+    def unit(u: Sequence[Any]) -> Unit:
+        found = known[u[0]] if isinstance(u[0], int) else cons(u[0])
+        return Unit(found, s[u[1]], tuple(s[k] for k in u[2]), bool(u[3]))
+
+    rows: list[Row] = []
+    for r in doc["r"]:
+        if len(r) == 2:
+            rows.append(Row(r[0], r[1], False))
+            continue
+        p_no, key, at, n_words, q, dangling, terms, whole, clauses = r
+        facts = SentenceFacts(unit(whole), tuple(unit(u) for u in clauses))
+        rows.append(
+            Row(p_no, key, True, s[at], n_words, float(q), facts, tuple(s[t] for t in terms),
+                bool(dangling))
+        )
+    return ArticleParts(
+        tuple(doc["p"]),
+        tuple(rows),
+        tuple(s[k] for k in doc["b"]),
+        tuple((s[k], known[k]) for k in doc["e"]),
+    )
