@@ -49,11 +49,11 @@ def poll(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     """`briefbot poll`: one feed polling round."""
     import asyncio
 
-    from bot.chat.views import refresh_dirty
+    from bot.chat.refresh import refresh_dirty_parallel
     from bot.sources.live import poll_round
 
     result = asyncio.run(poll_round(store, settings))
-    refresh_dirty(store, settings.brief_words)
+    refresh_dirty_parallel(store, settings.brief_words)
     human = (
         f"{result.polled} of {result.feeds} feeds polled, {result.not_modified} not modified, "
         f"{len(result.report.ingested)} articles, {len(result.feed_errors) + len(result.report.errors)} errors"
@@ -91,7 +91,7 @@ def ingest(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     """`briefbot ingest`: files, folders, URLs and feeds into the store."""
     import asyncio
 
-    from bot.chat.views import refresh_dirty
+    from bot.chat.refresh import refresh_dirty_parallel
     from bot.sources.ingest import IngestReport, ingest_paths
 
     urls = [i for i in args.inputs if i.startswith(("http://", "https://"))]
@@ -101,7 +101,7 @@ def ingest(args: argparse.Namespace, settings: Settings, store: Store) -> int:
         from bot.sources.live import ingest_urls
 
         asyncio.run(ingest_urls(store, urls, settings, report))
-    refresh_dirty(store, settings.brief_words)
+    refresh_dirty_parallel(store, settings.brief_words)  # changed stories' views, on every core
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
