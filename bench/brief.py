@@ -1,10 +1,13 @@
 """Speed of build_briefing on synthetic stories of 5, 20 and 50 articles (~40 sentences each).
 
-    python bench/brief.py [--sizes 5 20 50 300] [--sentences 40] [--repeat 3] [--sumy]
+    python bench/brief.py [--sizes 5 20 50 300] [--sentences 40] [--repeat 3] [--sumy] [--warm]
 
 Articles are recombined from one eval_data event (most sentences) plus others (background),
 with small word-level edits, so outlets overlap the way real coverage does without being copies.
 ``--sumy`` also times plain sumy LexRank on the same concatenated text, for comparison.
+``--warm`` also times a story's whole views refresh (``bot.chat.views.compute_views``: briefing
+and merged quotes): cold, every article's quotes and parts computed as at a story's first view,
+and warm, from the stored quotes and parts bytes (decoded in the timing) as every later view.
 Every run starts cold: the per-text caches (sentence splits, concepts, names, word terms) are
 cleared, only vocabulary-level ones (stems, word priors) stay warm as in a running bot.
 Read the CPU column on a busy machine: wall time there measures the neighbours.
@@ -110,6 +113,31 @@ def time_sumy(articles: Sequence[Article]) -> float:
     return time.perf_counter() - t0
 
 
+def time_views(articles: Sequence[Article], repeat: int) -> str:
+    """CPU medians of a story's views computed cold and from stored quotes and parts."""
+    from bot.chat.views import StoryInputs, compute_views
+
+    story = (1, "bench", 1, tuple(articles))
+    cold: list[float] = []
+    warm: list[float] = []
+    first = None
+    for _ in range(max(1, repeat)):
+        clear_text_caches()
+        c0 = time.process_time()
+        first = compute_views(StoryInputs(*story, {}))
+        cold.append(time.process_time() - c0)
+    assert first is not None
+    stored = StoryInputs(*story, first.new_article_quotes, first.new_article_parts)
+    for _ in range(max(1, repeat)):
+        clear_text_caches()
+        c0 = time.process_time()
+        again = compute_views(stored)
+        warm.append(time.process_time() - c0)
+        assert (again.briefing, again.quotes) == (first.briefing, first.quotes)
+    size = sum(map(len, first.new_article_parts.values())) / len(articles) / 1024
+    return f"  {statistics.median(cold):>11.3f} / {statistics.median(warm):<11.3f} {size:>16.1f}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Print timings per story size."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -117,10 +145,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sentences", type=int, default=40)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--sumy", action="store_true")
+    parser.add_argument("--warm", action="store_true", help="also time views cold and warm")
     args = parser.parse_args(argv)
     clusters = load()
+    views = "  views CPU cold / warm (s)  parts KB/article" if args.warm else ""
     print(f"{'articles':>8} {'sentences':>9} {'first (s)':>9} {'median (s)':>10} "
-          f"{'CPU median (s)':>14} {'out':>4}   load average {os.getloadavg()[0]:.1f}")
+          f"{'CPU median (s)':>14} {'out':>4}{views}   load average {os.getloadavg()[0]:.1f}")
     for size in args.sizes:
         articles = synthetic_story(clusters, size, args.sentences, seed=size)
         n_sent = sum(len(extract_candidates(a)) for a in articles)
@@ -138,6 +168,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{size:>8} {n_sent:>9} {times[0]:>9.3f} {statistics.median(times):>10.3f}"
             f" {statistics.median(cpu):>14.3f} {len(brief.sentences):>4}"
         )
+        if args.warm:
+            line += time_views(articles, args.repeat)
         if args.sumy:
             line += f"   sumy LexRank: {time_sumy(articles):.2f} s"
         print(line)
