@@ -15,6 +15,9 @@
    named earlier is replaced by the name in brackets, or the sentence is dropped (``coherence``).
 5. Single-source facts no other outlet states even in part become "exclusives"; each outlet's
    headline becomes a framing.
+
+Everything done to one article alone (splitting, filters, concepts, terms) comes from its parts
+(``summarizer.brief.parts``): given, e.g. stored by an earlier view, or computed here.
 """
 
 from __future__ import annotations

@@ -210,7 +210,7 @@ class _Strings:
     def concepts(self, found: Sequence[tuple[str, float]]) -> list[float | int]:
         flat: list[float | int] = []
         for c, w in found:
-            flat += [self(c), w]
+            flat += [self(c), float(w)]
         return flat
 
     def unit(self, u: Unit, concepts_at: int) -> list[Any]:
@@ -265,12 +265,12 @@ def loads(data: bytes) -> ArticleParts:
 def _decode(doc: dict[str, Any]) -> ArticleParts:
     s: list[str] = doc["s"]
 
-    def cons(flat: Sequence[Any]) -> tuple[tuple[str, float], ...]:
-        return tuple((s[flat[i]], float(flat[i + 1])) for i in range(0, len(flat), 2))
+    def cons(flat: list[Any]) -> tuple[tuple[str, float], ...]:
+        return tuple(zip([s[k] for k in flat[::2]], flat[1::2], strict=True))
 
     known = {k: cons(v) for k, v in doc["c"]}
 
-    def unit(u: Sequence[Any]) -> Unit:
+    def unit(u: list[Any]) -> Unit:
         found = known[u[0]] if isinstance(u[0], int) else cons(u[0])
         return Unit(found, s[u[1]], tuple(s[k] for k in u[2]), bool(u[3]))
 
