@@ -114,3 +114,14 @@ def test_a_long_running_story_stops_absorbing_new_days() -> None:
     assert cluster.time_factor(NOW, long_story) < 0.3
     # an article days after the latest one is unlikely to be the same event
     assert cluster.time_factor(NOW + timedelta(days=4), fresh_story) < 0.25
+
+
+def test_word_shingles_hash_each_run_of_words() -> None:
+    import zlib
+
+    toks = "the ferry to île brava left at dawn on the fifth".split()
+    expected = {zlib.crc32(" ".join(toks[i : i + 5]).encode()) for i in range(len(toks) - 4)}
+    assert cluster.word_shingles(toks) == expected
+    assert cluster.word_shingles(toks[:3]) == {zlib.crc32(b"the ferry to")}
+    assert cluster.word_shingles([]) == set()
+    assert cluster.shingles("The ferry to Île Brava left at dawn on the fifth.") == expected

@@ -94,3 +94,22 @@ def test_one_sparse_tfidf_builder_gives_exact_cosines() -> None:
     assert sim[0, 2] == 0.0 and list(np.diag(sim)) == [1.0, 1.0, 1.0, 0.0]
     texts = ["Keepers vote to strike at the harbour.", "The harbour strike vote passed.", "Ferries run."]
     assert np.allclose(cosine_matrix([terms(t) for t in texts]), lexical_similarity(texts))
+
+
+def test_charmap_is_str_translate() -> None:
+    import random
+
+    from summarizer.nlp.text import CharMap, fold, straighten_quotes, words
+
+    table = {"\u201c": '"', "\u201d": '"', "\u2019": "'", "\u2013": "-", "\u00a0": " "}
+    cmap = CharMap(table)
+    alphabet = [*"ab Cd\n'\"-.\\é\u03a3\u2014\u2212\ufb01\u2460", *table]
+    rnd = random.Random(7)
+    for _ in range(3000):
+        s = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 25)))
+        assert cmap(s) == s.translate(str.maketrans(table))
+    assert straighten_quotes("\u201cIt\u2019s\u201d \u00abok\u00bb") == "\"It's\" \"ok\""
+    assert fold("A\u2013B \u2212 \u201cC\u201d\u00a0D") == 'a-b - "c" d'
+    assert words("Ana\u2019s co\u2010op") == ["Ana's", "co", "op"]
+    with pytest.raises(ValueError):
+        CharMap({"a": "b"})  # an ASCII key: the ASCII shortcut would skip it

@@ -18,7 +18,11 @@ FEATURE_CHARS = 200_000
 
 def content_hash(text: str) -> str:
     """Hash of the folded word sequence: the same text in another format hashes the same."""
-    return hashlib.sha256(" ".join(words(fold(text))).encode()).hexdigest()
+    return _words_hash(words(fold(text)))
+
+
+def _words_hash(folded_words: list[str]) -> str:
+    return hashlib.sha256(" ".join(folded_words).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -48,13 +52,16 @@ def prepare(doc: CleanDoc) -> Prepared:
     signals = extract_signals(doc.title, head, doc.published)
     # A headline-only item is identified by its headline too (all empty texts hash alike).
     basis = f"{doc.title}\n\n{doc.text}" if signals.short else doc.text
-    sh = cluster.shingles(basis[:FEATURE_CHARS])
+    # The content hash and the shingles read the same folded words: fold and tokenise once.
+    folded = words(fold(basis))
+    feature = basis[:FEATURE_CHARS]
+    sh = cluster.word_shingles(folded if len(feature) == len(basis) else words(fold(feature)))
     return Prepared(
         doc=doc,
         url_key=url_key,
-        content_hash=content_hash(basis),
+        content_hash=_words_hash(folded),
         shingles=frozenset(sh),
-        bands=tuple(duplicates.index_keys(basis[:FEATURE_CHARS], sh)),
+        bands=tuple(duplicates.index_keys(feature, sh)),
         counts=dict(signals.counts),
         entities=signals.names,
         signals=signals,

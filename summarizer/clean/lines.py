@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from summarizer.clean import boilerplate as bp
+from summarizer.nlp.text import CharMap
 from summarizer.read.meta import parse_byline, parse_datelines
 
 __all__ = ["HAS_WORD_RE", "Line", "fold_key", "to_lines"]
@@ -30,7 +31,7 @@ _GLYPH_RE = re.compile(r"[☐☑☒✓✔✕✖✗✘■□▪▫●○◆◇►
 HAS_WORD_RE = re.compile(r"[^\W_]")
 
 
-_KEY_MAP = str.maketrans(
+_KEY_MAP = CharMap(
     {
         "\u201c": '"',
         "\u201d": '"',
@@ -47,7 +48,7 @@ _KEY_MAP = str.maketrans(
 
 def fold_key(text: str) -> str:
     """A cheap comparison key: straight quotes, plain dashes, lower case."""
-    return text.translate(_KEY_MAP).lower()
+    return _KEY_MAP(text).lower()
 
 
 @dataclass

@@ -15,6 +15,7 @@ import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from functools import lru_cache
+from itertools import accumulate
 
 import numpy as np
 
@@ -287,10 +288,23 @@ _B = _rng.integers(0, _PRIME - 1, size=NUM_PERM, dtype=np.uint64)
 
 def shingles(text: str, k: int = SHINGLE) -> set[int]:
     """Hashed word k-shingles of a folded text."""
-    toks = [w.lower() for w in words(fold(text))]
+    # fold() lower-cases, and lower() is idempotent character by character: the tokens are
+    # already lower case.
+    return word_shingles(words(fold(text)), k)
+
+
+def word_shingles(toks: Sequence[str], k: int = SHINGLE) -> set[int]:
+    """Hashed k-shingles of folded word tokens: the CRC-32 of every k tokens joined by spaces."""
     if len(toks) < k:
         return {zlib.crc32(" ".join(toks).encode())} if toks else set()
-    return {zlib.crc32(" ".join(toks[i : i + k]).encode()) for i in range(len(toks) - k + 1)}
+    # One encoded text and the byte offset of every token, so each shingle is a slice of it
+    # rather than its own join and encode (a third less time; the same bytes, the same hashes).
+    joined = " ".join(toks)
+    data = joined.encode()
+    sizes = map(len, toks) if len(data) == len(joined) else (len(t.encode()) for t in toks)
+    starts = [0, *accumulate(n + 1 for n in sizes)]
+    crc = zlib.crc32
+    return {crc(data[a : b - 1]) for a, b in zip(starts, starts[k:], strict=False)}
 
 
 def minhash(sh: set[int]) -> np.ndarray:

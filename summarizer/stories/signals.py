@@ -87,8 +87,10 @@ def _name_tokens(toks: list[str], title_case: bool) -> set[str]:
     found: set[str] = set()
     stops = stop_words()
     for i, w in enumerate(toks):
+        if not w[0].isupper():  # a token starts with a letter or digit: bare[0] is w[0]
+            continue
         bare = w.replace("’", "'").removesuffix("'s")
-        if len(bare) < 2 or not bare[0].isupper():
+        if len(bare) < 2:
             continue
         low = bare.lower()
         if low in stops:
@@ -157,10 +159,12 @@ def extract(
     prior: dict[str, float] = {}
     _add_terms(title_toks, title_weight, counts, prior)
     head = dict(counts)
-    for i, toks in enumerate(para_toks):
-        _add_terms(toks, 1.5 if i < LEAD_PARAGRAPHS else 1.0, counts, prior)
-        if i < LEAD_PARAGRAPHS:
-            _add_terms(toks, 1.0, head, {})
+    # The lead's and the rest's paragraphs are each counted in one go, in text order (the terms
+    # keep their first-seen order): the weighted sums are halves and wholes, so exact in any order.
+    lead_toks = [t for toks in para_toks[:LEAD_PARAGRAPHS] for t in toks]
+    _add_terms(lead_toks, 1.5, counts, prior)
+    _add_terms(lead_toks, 1.0, head, {})
+    _add_terms([t for toks in para_toks[LEAD_PARAGRAPHS:] for t in toks], 1.0, counts, prior)
     raw_names = _name_tokens(title_toks, is_title_case(title))
     for toks in para_toks[:6]:
         raw_names |= _name_tokens(toks, False)
