@@ -83,6 +83,15 @@ class _Ensemble:
             self.depth = max(self.depth, _depth(t["left"], t["right"]))
         self.init = float(data["init"])
         self.rate = float(data["rate"])
+        # The same table flattened, children as flat indices: a level of the walk is then a few
+        # one-dimensional takes instead of two-dimensional fancy indexing (a third of the time).
+        base = (np.arange(len(trees)) * width)[:, None]
+        self.flat_feature = self.feature.ravel()
+        self.flat_threshold = self.threshold.ravel()
+        self.flat_left = (self.left + base).ravel()
+        self.flat_right = (self.right + base).ravel()
+        self.flat_value = self.value.ravel()
+        self.roots = base  # each tree's root
 
     def probabilities(self, rows: list[list[float]]) -> list[float]:
         """P(article text) of every feature row (in chunks: memory stays flat on huge pages)."""
@@ -97,14 +106,15 @@ class _Ensemble:
         if not rows:
             return []
         x = np.asarray(rows, dtype=float)
-        n_trees = self.feature.shape[0]
-        tree = np.arange(n_trees)[:, None]
-        line = np.arange(len(rows))[None, :]
-        node = np.zeros((n_trees, len(rows)), dtype=np.intp)
+        n_lines, n_features = x.shape
+        flat_x = x.ravel()
+        row_start = np.arange(n_lines, dtype=np.intp) * n_features  # line i's features in flat_x
+        # node[k, i]: the flat index of the node line i has reached in tree k
+        node = np.repeat(self.roots, n_lines, axis=1)
         for _ in range(self.depth):
-            go_left = x[line, self.feature[tree, node]] <= self.threshold[tree, node]
-            node = np.where(go_left, self.left[tree, node], self.right[tree, node])
-        raw = self.init + self.rate * self.value[tree, node].sum(axis=0)
+            go_left = flat_x[self.flat_feature[node] + row_start] <= self.flat_threshold[node]
+            node = np.where(go_left, self.flat_left[node], self.flat_right[node])
+        raw = self.init + self.rate * self.flat_value[node].sum(axis=0)
         return list(1.0 / (1.0 + np.exp(-np.clip(raw, -30.0, 30.0))))
 
     def probability(self, row: list[float]) -> float:
