@@ -120,7 +120,7 @@ def generated_story(n_articles: int, n_sentences: int, seed: int) -> list[Articl
 
 
 def _stored(articles: list[Article]) -> dict[int, P.ArticleParts]:
-    return {a.id: P.loads(P.dumps(P.article_parts(a))) for a in articles}
+    return {a.id: P.loads(P.dumps(P.article_parts(a), a), a) for a in articles}
 
 
 @pytest.mark.parametrize(
@@ -137,11 +137,14 @@ def test_candidates_from_parts_are_extract_alls(n_articles: int, n_sentences: in
 def test_parts_survive_storage_unchanged() -> None:
     for a in [*ferry_story(), *generated_story(5, 12, seed=1)]:
         parts = P.article_parts(a)
-        assert P.loads(P.dumps(parts)) == parts
+        assert P.loads(P.dumps(parts, a), a) == parts
+    first, second = ferry_story()[:2]
+    data = P.dumps(P.article_parts(first), first)
+    for broken in (b"not parts", data[:-9]):
+        with pytest.raises(ValueError):
+            P.loads(broken, first)
     with pytest.raises(ValueError):
-        P.loads(b"not parts")
-    with pytest.raises(ValueError):
-        P.loads(P.dumps(P.article_parts(ferry_story()[0]))[:-9])
+        P.loads(data, second)  # compressed against its own article's text
 
 
 @pytest.mark.parametrize("words", [40, 120, 250])

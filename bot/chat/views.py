@@ -80,12 +80,12 @@ def _parts(inputs: StoryInputs) -> tuple[dict[int, brief_parts.ArticleParts], di
         data = inputs.known_parts.get(a.id)
         if data is not None:
             try:
-                out[a.id] = brief_parts.loads(data)
+                out[a.id] = brief_parts.loads(data, a)
                 continue
             except ValueError:
                 pass
         out[a.id] = brief_parts.article_parts(a)
-        new[a.id] = brief_parts.dumps(out[a.id])
+        new[a.id] = brief_parts.dumps(out[a.id], a)
     return out, new
 
 
