@@ -3,6 +3,7 @@ database grows to ``--total`` articles.
 
     python bench/scale.py [--total 100000] [--batch 10000] [--workdir /tmp/briefbot-scale]
                           [--seed 1] [--samples 50] [--out bench/results/scale.json]
+                          [--profile DIR]
 
 The corpus is generated batch by batch (bench/synth.py's invented events and outlets): stories
 of 3-12 outlets, every article 600-900 words with a URL, an author and a publication time in
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import importlib
 import json
 import os
@@ -176,6 +178,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--samples", type=int, default=50)
     p.add_argument("--keep-files", action="store_true", help="keep each batch's files")
     p.add_argument("--out", type=Path, default=HERE / "results" / "scale.json")
+    p.add_argument(
+        "--profile",
+        type=Path,
+        help="write a cProfile of the saving process per batch into this folder (slows it)",
+    )
     args = p.parse_args(argv)
 
     from ingest import cluster_quality  # bench/ingest.py
@@ -211,7 +218,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             self0 = resource.getrusage(resource.RUSAGE_SELF)
             kids0 = resource.getrusage(resource.RUSAGE_CHILDREN)
             t0 = time.perf_counter()
+            profiler = cProfile.Profile(time.process_time) if args.profile else None
+            if profiler is not None:
+                profiler.enable()
             report = ingest_paths(store, [str(x) for x in paths], IngestReport())
+            if profiler is not None:
+                profiler.disable()
+                args.profile.mkdir(parents=True, exist_ok=True)
+                profiler.dump_stats(args.profile / f"batch_{start // args.batch:03d}.prof")
             wall = time.perf_counter() - t0
             main_ms = (cpu(resource.getrusage(resource.RUSAGE_SELF)) - cpu(self0)) * 1000 / len(paths)
             kids_ms = (
