@@ -33,7 +33,7 @@ import numpy as np
 from summarizer.brief import coherence
 from summarizer.brief.credits import carriers, exclusives, wording_outlet
 from summarizer.brief.facts import FactMatrix, fact_matrix_of, params
-from summarizer.brief.parts import ArticleParts, Row, article_parts, candidates
+from summarizer.brief.parts import ArticleParts, Detail, article_parts, candidates
 from summarizer.brief.ranking import lexical_similarity_of, lexrank_scores
 from summarizer.brief.sentences import MAX_CANDIDATES as MAX_CANDIDATES  # re-exported
 from summarizer.brief.sentences import MIN_PER_ARTICLE, Candidate
@@ -89,9 +89,11 @@ def _article_order(articles: Sequence[Article]) -> list[Article]:
     return sorted(articles, key=key)
 
 
-def _similarity(rows: Sequence[Row]) -> tuple[np.ndarray, FactMatrix, list[tuple[str, ...]]]:
+def _similarity(
+    rows: Sequence[Detail],
+) -> tuple[np.ndarray, FactMatrix, list[tuple[str, ...]]]:
     """"Same fact" scores, the fact matrix and each candidate's concepts."""
-    facts = [r.facts for r in rows if r.facts is not None]
+    facts = [r.facts for r in rows]
     fm = fact_matrix_of(facts)
     docs = [tuple(k for k, _ in f.whole.concepts) for f in facts]
     return fm.same, fm, docs

@@ -43,6 +43,9 @@ from summarizer.nlp.text import fold, paragraphs, words
 FORMAT = 1
 
 
+Concepts = tuple[tuple[str, float], ...]
+
+
 @dataclass(frozen=True)
 class Row:
     """One sentence of the article as briefings split it (quotes split by Punkt rejoined)."""
@@ -53,29 +56,69 @@ class Row:
     text: str = ""  # usable rows only (the rest are never shown or compared)
     n_words: int = 0
     quality: float = 0.0
-    facts: SentenceFacts | None = None
-    terms: tuple[str, ...] = ()  # ``ranking.lexical_terms``
-    dangling: bool = False  # its subject is an unnamed "he" or bare role
 
 
 @dataclass(frozen=True)
-class ArticleParts:
-    """A briefing's article-local work on one article."""
+class Detail:
+    """What comparing a usable row with other sentences needs."""
 
-    paragraph_chars: tuple[int, ...]  # length of each paragraph (estimates a capped position)
-    rows: tuple[Row, ...]
-    body: tuple[str, ...]  # the body's sentences as coherence reads them
-    every: tuple[tuple[str, tuple[tuple[str, float], ...]], ...]  # headline and body
-    # sentences with their concepts, as "only one outlet" checks compare them
+    facts: SentenceFacts
+    terms: tuple[str, ...]  # ``ranking.lexical_terms``
+    dangling: bool  # its subject is an unnamed "he" or bare role
+
+
+class ArticleParts:
+    """A briefing's article-local work on one article. Parts read from storage decode a row's
+    detail and a sentence's concepts only when asked (a big story uses each article's leading
+    sentences only)."""
+
+    def __init__(
+        self,
+        paragraph_chars: tuple[int, ...],
+        rows: tuple[Row, ...],
+        body: tuple[str, ...],
+        every: tuple[str, ...],
+        details: Callable[[int], Detail],
+        concepts_of: Callable[[int], Concepts],
+    ) -> None:
+        self.paragraph_chars = paragraph_chars  # length of each paragraph (capped positions)
+        self.rows = rows
+        self.body = body  # the body's sentences as coherence reads them
+        self.every = every  # headline and body sentences, as "only one outlet" compares them
+        self._details = details  # row number -> detail (usable rows)
+        self._concepts = concepts_of  # number in ``every`` -> concepts
+        self._detail_cache: dict[int, Detail] = {}
+
+    def detail(self, k: int) -> Detail:
+        """The detail of usable row ``k``."""
+        found = self._detail_cache.get(k)
+        if found is None:
+            found = self._detail_cache[k] = self._details(k)
+        return found
+
+    def every_concepts(self) -> list[Concepts]:
+        """The concepts of each sentence of ``every``."""
+        return [self._concepts(k) for k in range(len(self.every))]
 
     @cached_property
     def every_weights(self) -> list[tuple[str, Weights]]:
         """Every headline and body sentence with its concept weights (built on first use)."""
-        return [(t, weights_of(c)) for t, c in self.every]
+        return [(t, weights_of(c)) for t, c in zip(self.every, self.every_concepts(), strict=True)]
 
     def source(self, quotes: Callable[[], Sequence[Quote]]) -> SourceText:
         """The article as coherence reads it, with its quotes asked for on need."""
         return SourceText(self.body, quotes)
+
+    def _content(self) -> tuple[Any, ...]:
+        details = tuple(self.detail(k) if r.usable else None for k, r in enumerate(self.rows))
+        return (self.paragraph_chars, self.rows, self.body, self.every, details,
+                self.every_concepts())
+
+    def __eq__(self, other: object) -> bool:
+        """Same parts (everything decoded and compared)."""
+        return isinstance(other, ArticleParts) and self._content() == other._content()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable caches: not hashable
 
 
 def article_parts(article: Article) -> ArticleParts:
@@ -89,45 +132,39 @@ def article_parts(article: Article) -> ArticleParts:
     ]
     ids: dict[str, int] = {}
     rows: list[Row] = []
+    details: dict[int, Detail] = {}
     for p_no, sent in raw:
         key = sentence_key(sent)
         number = ids.setdefault(key, len(ids))
         if (title_key and key.rstrip(".") == title_key) or not keep(sent, key):
             rows.append(Row(p_no, number, False))
             continue
-        rows.append(
-            Row(
-                p_no,
-                number,
-                True,
-                sent,
-                len(words(sent)),
-                quality(sent, key),
-                sentence_facts(sent),
-                lexical_terms(sent),
-                subject_reference(sent) is not None,
-            )
+        details[len(rows)] = Detail(
+            sentence_facts(sent), lexical_terms(sent), subject_reference(sent) is not None
         )
+        rows.append(Row(p_no, number, True, sent, len(words(sent)), quality(sent, key)))
     body = tuple(s for p in paras for s in paragraph_sentences(p))
-    every = [s for p in paragraphs(f"{article.title}\n\n{article.text}") for s in paragraph_sentences(p)]
+    every = tuple(
+        s for p in paragraphs(f"{article.title}\n\n{article.text}") for s in paragraph_sentences(p)
+    )
+    found = [concepts(s) for s in every]
     return ArticleParts(
-        tuple(len(p) for p in paras),
-        tuple(rows),
-        body,
-        tuple((s, concepts(s)) for s in every),
+        tuple(len(p) for p in paras), tuple(rows), body, every, details.__getitem__,
+        found.__getitem__,
     )
 
 
 def _candidates(
     article: Article, parts: ArticleParts, limit: int | None
-) -> list[tuple[Candidate, Row]]:
+) -> list[tuple[Candidate, Detail]]:
     """``sentences.extract_candidates(article, limit)``, from the parts (the same rules: a
     repeated line is no candidate; with ``limit``, only the leading paragraphs that give that
     many count, and positions are relative to the estimated full count)."""
     n_paras = len(parts.paragraph_chars)
+    rows = list(enumerate(parts.rows))
     if limit is None:
         counts = Counter(r.key for r in parts.rows)
-        kept = [r for r in parts.rows if r.usable and counts[r.key] == 1]
+        kept = [(k, r) for k, r in rows if r.usable and counts[r.key] == 1]
         total = len(kept)
     else:
         paras: list[str] | None = None
@@ -137,11 +174,11 @@ def _candidates(
             if stop < n_paras:
                 paras = paragraphs(article.text) if paras is None else paras
                 later = fold("\n".join(paras[stop:]))
-            head = [r for r in parts.rows if r.paragraph < stop]
-            counts = Counter(r.key for r in head)
+            head = [(k, r) for k, r in rows if r.paragraph < stop]
+            counts = Counter(r.key for _, r in head)
             kept = [
-                r
-                for r in head
+                (k, r)
+                for k, r in head
                 if r.usable and counts[r.key] == 1 and not (later and sentence_key(r.text) in later)
             ]
             if len(kept) >= limit or stop >= n_paras:
@@ -156,23 +193,23 @@ def _candidates(
             Candidate(
                 article.id, article.outlet, r.text, i, r.paragraph, i / total, r.n_words, r.quality
             ),
-            r,
+            parts.detail(k),
         )
-        for i, r in enumerate(kept)
+        for i, (k, r) in enumerate(kept)
     ]
 
 
 def candidates(
     articles: Sequence[Article], parts: Mapping[int, ArticleParts]
-) -> list[tuple[Candidate, Row]]:
+) -> list[tuple[Candidate, Detail]]:
     """``sentences.extract_all(articles, cap=True)`` from the articles' parts, each candidate
-    with its row (the same cap: a story of more than MAX_CANDIDATES sentences keeps each
+    with its row's detail (the same cap: a story of more than MAX_CANDIDATES sentences keeps each
     article's leading ones)."""
     if not articles:
         return []
     per_article = max(MIN_PER_ARTICLE, MAX_CANDIDATES // len(articles))
     size = sum(len(a.text) for a in articles) / CHARS_PER_SENTENCE
-    out: list[tuple[Candidate, Row]] = []
+    out: list[tuple[Candidate, Detail]] = []
     if size <= 2 * MAX_CANDIDATES:
         for k, a in enumerate(articles):
             out.extend(_candidates(a, parts[a.id], None))
@@ -236,24 +273,25 @@ def dumps(parts: ArticleParts, article: Article) -> bytes:
     table = _Strings()
     known: dict[int, list[float | int]] = {}
     every = []
-    for text, found in parts.every:
+    for text, found in zip(parts.every, parts.every_concepts(), strict=True):
         at = table(text)
         if at not in known:
             known[at] = table.concepts(found)
         every.append(at)
     rows: list[Any] = []
-    for r in parts.rows:
-        if not r.usable or r.facts is None:
+    for k, r in enumerate(parts.rows):
+        if not r.usable:
             rows.append([r.paragraph, r.key])
             continue
+        d = parts.detail(k)
         at = table(r.text)
         if at not in known:
-            known[at] = table.concepts(r.facts.whole.concepts)
+            known[at] = table.concepts(d.facts.whole.concepts)
         rows.append([
-            r.paragraph, r.key, at, r.n_words, r.quality, int(r.dangling),
-            [table(t) for t in r.terms],
-            table.unit(r.facts.whole, at),
-            [table.unit(u, -1) for u in r.facts.clauses],
+            r.paragraph, r.key, at, r.n_words, r.quality, int(d.dangling),
+            [table(t) for t in d.terms],
+            table.unit(d.facts.whole, at),
+            [table.unit(u, -1) for u in d.facts.clauses],
         ])
     doc = {
         "p": list(parts.paragraph_chars),
@@ -281,32 +319,57 @@ def loads(data: bytes, article: Article) -> ArticleParts:
         raise ValueError(f"unreadable article parts: {exc}") from exc
 
 
-def _decode(doc: dict[str, Any]) -> ArticleParts:
-    s: list[str] = doc["s"]
+class _Decoder:
+    """Stored parts decoded on demand: rows at once, details and concepts when asked."""
 
-    def cons(flat: list[Any]) -> tuple[tuple[str, float], ...]:
+    def __init__(self, doc: dict[str, Any]) -> None:
+        self.s: list[str] = doc["s"]
+        self.raw_rows: list[list[Any]] = doc["r"]
+        self.known: dict[int, list[Any]] = {int(k): v for k, v in doc["c"]}
+        self.every: list[int] = doc["e"]
+        self.cache: dict[int, Concepts] = {}
+
+    def parts(self, paragraph_chars: list[int], body: list[int]) -> ArticleParts:
+        """The parts, their rows decoded."""
+        s = self.s
+        rows = tuple(
+            Row(r[0], r[1], True, s[r[2]], r[3], r[4]) if len(r) > 2 else Row(r[0], r[1], False)
+            for r in self.raw_rows
+        )
+        return ArticleParts(
+            tuple(paragraph_chars), rows, tuple(s[k] for k in body),
+            tuple(s[k] for k in self.every), self.detail, self.every_concepts,
+        )
+
+    def concepts(self, flat: list[Any]) -> Concepts:
+        """A stored concept list."""
+        s = self.s
         return tuple(zip([s[k] for k in flat[::2]], flat[1::2], strict=True))
 
-    known = {k: cons(v) for k, v in doc["c"]}
+    def concepts_at(self, at: int) -> Concepts:
+        """The concepts stored for string ``at``."""
+        found = self.cache.get(at)
+        if found is None:
+            found = self.cache[at] = self.concepts(self.known[at])
+        return found
 
-    def unit(u: list[Any]) -> Unit:
-        found = known[u[0]] if isinstance(u[0], int) else cons(u[0])
-        return Unit(found, s[u[1]], tuple(s[k] for k in u[2]), bool(u[3]))
+    def every_concepts(self, k: int) -> Concepts:
+        """The concepts of sentence ``k`` of ``every``."""
+        return self.concepts_at(self.every[k])
 
-    rows: list[Row] = []
-    for r in doc["r"]:
-        if len(r) == 2:
-            rows.append(Row(r[0], r[1], False))
-            continue
-        p_no, key, at, n_words, q, dangling, terms, whole, clauses = r
-        facts = SentenceFacts(unit(whole), tuple(unit(u) for u in clauses))
-        rows.append(
-            Row(p_no, key, True, s[at], n_words, float(q), facts, tuple(s[t] for t in terms),
-                bool(dangling))
-        )
-    return ArticleParts(
-        tuple(doc["p"]),
-        tuple(rows),
-        tuple(s[k] for k in doc["b"]),
-        tuple((s[k], known[k]) for k in doc["e"]),
-    )
+    def unit(self, u: list[Any]) -> Unit:
+        """A stored unit."""
+        s = self.s
+        found = self.concepts_at(u[0]) if isinstance(u[0], int) else self.concepts(u[0])
+        return Unit(found, s[u[1]], tuple([s[k] for k in u[2]]), bool(u[3]))
+
+    def detail(self, k: int) -> Detail:
+        """The detail of usable row ``k``."""
+        _, _, _, _, _, dangling, terms, whole, clauses = self.raw_rows[k]
+        s = self.s
+        facts = SentenceFacts(self.unit(whole), tuple([self.unit(u) for u in clauses]))
+        return Detail(facts, tuple([s[t] for t in terms]), bool(dangling))
+
+
+def _decode(doc: dict[str, Any]) -> ArticleParts:
+    return _Decoder(doc).parts(doc["p"], doc["b"])
