@@ -169,3 +169,54 @@ def test_a_line_that_is_not_a_full_sentence_needs_a_higher_score() -> None:
     assert model.is_sentence(" ".join(["word"] * words) + ".")
     assert not model.is_sentence(" ".join(["word"] * words))  # no full stop
     assert not model.is_sentence(" ".join(["word"] * (words - 1)) + ".")  # too short
+
+
+SHAPE_LINES = [
+    "PHOTO: Ada Quill / Getty Images",
+    "Thank YOU for reading our reports, says the Us team.",
+    "Weather: Mar. 3, 10:45 - 2026-03-03",
+    "Files and videos WATCH the gallery",
+    "no capitals, no credits, no dates here",
+    "Fundraiser: we've raised 40% of our goal — help us",
+    "",
+]
+
+
+def test_ascii_shortcuts_give_the_pattern_figures() -> None:
+    import re
+
+    from summarizer.clean import features, shape
+    from summarizer.clean.lines import Line
+
+    for text in SHAPE_LINES:
+        letters = "".join(re.findall(r"[^\W\d_]", text))
+        caps = len(re.findall(r"[A-ZÀ-ÖØ-ÞΑ-ΩА-Я]", letters))
+        assert shape.caps_ratio(text) == (caps / len(letters) if letters else 0.0)
+        row = dict(zip(FEATURE_NAMES, features._shape(Line(text)), strict=False))
+        n = max(1, shape.word_count(text))
+        assert row["second_person"] == len(features._SECOND_RE.findall(text)) / n
+        assert row["we_voice"] == len(features._WE_RE.findall(text)) / n
+        assert row["credit_words"] == float(bool(features._CREDIT_RE.search(text)))
+        assert row["date_like"] == float(bool(features._DATE_RE.search(text)))
+        assert row["title_case"] == (float(shape.is_title_case(text)) if text else 0.0)
+    assert shape.caps_ratio("ÉCOLE Ouverte") == 6 / 12
+
+
+def test_tree_walk_is_each_tree_followed_to_its_leaf() -> None:
+    import math
+
+    import numpy as np
+
+    lines = parse_input(_page(MENU, *PARAS, FOOTER), "txt").lines
+    rows = line_features(lines)
+    stage = load_model().stages[0]
+    for row in rows:
+        raw = stage.init
+        for k in range(stage.feature.shape[0]):
+            node = 0
+            while stage.left[k, node] != node:
+                below = row[stage.feature[k, node]] <= stage.threshold[k, node]
+                node = stage.left[k, node] if below else stage.right[k, node]
+            raw += stage.rate * stage.value[k, node]
+        expected = 1.0 / (1.0 + math.exp(-float(np.clip(raw, -30.0, 30.0))))
+        assert stage.probability(row) == pytest.approx(expected, rel=1e-12)

@@ -30,10 +30,39 @@ _APPEAL_START_RE = re.compile(
 )
 
 
-_APPEAL_HINT_RE = re.compile(
-    r"your|support|help us|donat|contribut|subscri|sign up|regist|already|become|as little|"
-    r"cancel|unlimited|thank|newsletter|paywall|blocker|we need|rely on|depend on|join|log in|"
-    r"sign in|get our|get the|get unlimited|enter your|fund|back our|back us",
+# Words without which no appeal pattern matches (plain substrings of the lower-cased line:
+# thirty `in` tests cost a fifth of one search with a pattern of thirty alternatives).
+_APPEAL_HINTS = (
+    "your",
+    "support",
+    "help us",
+    "donat",
+    "contribut",
+    "subscri",
+    "sign up",
+    "regist",
+    "already",
+    "become",
+    "as little",
+    "cancel",
+    "unlimited",
+    "thank",
+    "newsletter",
+    "paywall",
+    "blocker",
+    "we need",
+    "rely on",
+    "depend on",
+    "join",
+    "log in",
+    "sign in",
+    "get our",
+    "get the",
+    "get unlimited",
+    "enter your",
+    "fund",
+    "back our",
+    "back us",
 )
 
 
@@ -95,7 +124,7 @@ def is_appeal(line: str) -> bool:
     :func:`_has_news_content`) is article text, not an appeal.
     """
     low = line.lower()
-    if not _APPEAL_HINT_RE.search(low):
+    if not any(hint in low for hint in _APPEAL_HINTS):
         return False
     if _is_reported_speech(line):
         return False

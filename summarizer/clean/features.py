@@ -16,6 +16,7 @@ from collections import Counter
 
 from summarizer.clean import boilerplate as bp
 from summarizer.clean.lines import Line
+from summarizer.clean.shape import WORD_RE, title_case_words
 
 __all__ = ["FEATURE_NAMES", "RULE_LABELS", "line_features"]
 
@@ -49,11 +50,25 @@ _STOP = frozenset(
     one only or other our out over said says she so some than that the their them then there these
     they this to up was we were what when which while who will with would you your""".split()
 )
-_WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")
 _PUNCT_RE = re.compile(r"[.,;:!?]")
 _DIGIT_RE = re.compile(r"\d")
 _SECOND_RE = re.compile(r"\b(?:you|your|yours|you're|you'll)\b", re.I)
 _WE_RE = re.compile(r"\b(?:we|our|ours|us|we're|we've|we'll)\b", re.I)
+_WE_PARTS = ("we", "our", "us")  # one of them is in every word _WE_RE finds
+_CREDIT_WORDS = (
+    "photo",
+    "image",
+    "credit",
+    "getty",
+    "courtesy",
+    "illustration",
+    "file",
+    "shutterstock",
+    "caption",
+    "video",
+    "watch",
+    "gallery",
+)  # one of them is in every word _CREDIT_RE finds ("©" is not ASCII)
 _CREDIT_RE = re.compile(
     r"\b(?:photo|photos|photograph|image|images|credit|getty|courtesy|illustration|file|"
     r"shutterstock|caption|video|watch|gallery)\b|©",
@@ -116,33 +131,42 @@ FEATURE_NAMES = _SHAPE + _CONTEXT + tuple(f"rule:{label}" for label in RULE_LABE
 def _shape(line: Line) -> list[float]:
     """Features of the line's own text."""
     t = line.text
-    words = _WORD_RE.findall(t)
-    n_words = max(1, bp.word_count(t))
-    lower = [w.lower() for w in words]
+    words = WORD_RE.findall(t)
+    wc = bp.word_count(t)
+    n_words = max(1, wc)
+    lower = list(map(str.lower, words))
+    digits = len(_DIGIT_RE.findall(t))
+    # An ASCII line is looked up in lower case first: these patterns cannot match an ASCII line
+    # without its word (only non-ASCII letters such as the long s fold onto ASCII ones).
+    low = t.lower() if t.isascii() else ""
     return [
-        math.log1p(bp.word_count(t)),
+        math.log1p(wc),
         math.log1p(len(t)),
         float(bp.ends_like_sentence(t)) if t else 0.0,
         float(t.endswith(":")),
         len(_PUNCT_RE.findall(t)) / n_words,
         t.count(",") / n_words,
-        sum(w in _STOP for w in lower) / max(1, len(words)),
+        sum(map(_STOP.__contains__, lower)) / max(1, len(words)),
         bp.caps_ratio(t),
-        float(bp.is_title_case(t)) if words else 0.0,
-        len(_DIGIT_RE.findall(t)) / max(1, len(t)),
+        float(title_case_words(words, lower)) if words else 0.0,
+        digits / max(1, len(t)),
         float(bool(t) and t[0].islower()),
         float(line.heading),
         min(1.0, line.link_chars / max(1, len(t))) if t else float(bool(line.only_link)),
         float(bool(line.images)),
         sum(map(len, words)) / max(1, len(words)),
-        len(_SECOND_RE.findall(t)) / n_words,
-        len(_WE_RE.findall(t)) / n_words,
-        float(bool(_CREDIT_RE.search(t))),
+        0.0 if low and "you" not in low else len(_SECOND_RE.findall(t)) / n_words,
+        0.0 if low and not _has_any(low, _WE_PARTS) else len(_WE_RE.findall(t)) / n_words,
+        0.0 if low and not _has_any(low, _CREDIT_WORDS) else float(bool(_CREDIT_RE.search(t))),
         float(len(_SEPARATOR_RE.findall(t))),
         float(bool(_WEB_RE.search(t))),
         float(bool(_QUOTE_RE.search(t))),
-        float(bool(_DATE_RE.search(t))),
+        float(bool(digits and _DATE_RE.search(t))),  # every date shape has a digit
     ]
+
+
+def _has_any(text: str, parts: tuple[str, ...]) -> bool:
+    return any(part in text for part in parts)
 
 
 def _dense_words(line: Line) -> int:

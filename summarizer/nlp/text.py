@@ -90,7 +90,7 @@ def normalize_space(text: str) -> str:
     """Unicode NFC, no zero-width characters, single spaces, stripped lines, no runs of blank lines."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = _ZERO_WIDTH_RE.sub("", text)
-    lines = [_SPACE_RE.sub(" ", line).strip() for line in text.split("\n")]
+    lines = [line.strip() for line in _SPACE_RE.sub(" ", text).split("\n")]  # no newline in it
     out = "\n".join(lines)
     return re.sub(r"\n{3,}", "\n\n", out).strip()
 
@@ -109,6 +109,11 @@ def straighten_quotes(text: str) -> str:
 def words(text: str) -> list[str]:
     """Word tokens (letters/digits, keeping inner apostrophes, dots and hyphens)."""
     return _WORD_RE.findall(_straighten(text))
+
+
+def has_words(text: str) -> bool:
+    """``bool(words(text))`` without making the list (straightening quotes makes no letter)."""
+    return _WORD_RE.search(text) is not None
 
 
 @lru_cache(maxsize=1)
