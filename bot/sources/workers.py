@@ -61,9 +61,9 @@ def _worker(conn: Connection, parent: int) -> None:
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
     with contextlib.suppress(Exception):  # warm up before the first document arrives
-        import trafilatura  # noqa: F401
+        from bot.sources.ingest import warm_up
 
-        import bot.sources.ingest  # noqa: F401
+        warm_up()  # nothing to do when the parent warmed up before forking us
     conn.send(("ready", None))  # budgets start after the imports, not during them
     while True:
         try:
