@@ -34,7 +34,7 @@ from summarizer.brief import coherence
 from summarizer.brief.credits import carriers, exclusives, wording_outlet
 from summarizer.brief.facts import FactMatrix, fact_matrix_of, params
 from summarizer.brief.parts import ArticleParts, Detail, article_parts, candidates
-from summarizer.brief.ranking import lexical_similarity_of, lexrank_scores
+from summarizer.brief.ranking import lexical_similarity_of, lexrank_scores_of
 from summarizer.brief.sentences import MAX_CANDIDATES as MAX_CANDIDATES  # re-exported
 from summarizer.brief.sentences import MIN_PER_ARTICLE, Candidate
 from summarizer.brief.sentences import extract_all as extract_all  # re-exported for tests
@@ -187,12 +187,17 @@ def _attach_reach(groups: list[_Group], cands: Sequence[Candidate], lexical: np.
         g.lede_reach = len({_source_key(cands[i]) for i in near if cands[i].index < LEDE_SENTENCES})
 
 
-def _score(groups: list[_Group], cands: Sequence[Candidate], n_sources: int) -> None:
+def _score(
+    groups: list[_Group],
+    cands: Sequence[Candidate],
+    n_sources: int,
+    rank_words: Sequence[Sequence[str]],
+) -> None:
     # Bound the O(n^2) step: rank the groups with the best support/position priors.
     ranked = sorted(range(len(groups)), key=lambda k: (-groups[k].support, -groups[k].position, k))
     ranked = sorted(ranked[:MAX_RANKED])
     central = np.zeros(len(groups))
-    central[ranked] = lexrank_scores([cands[groups[k].rep].text for k in ranked])
+    central[ranked] = lexrank_scores_of([rank_words[groups[k].rep] for k in ranked])
     denom = math.log1p(n_sources) if n_sources > 1 else 1.0
     for g, c in zip(groups, central, strict=True):
         support = math.log1p(g.reach - 1) / denom if n_sources > 1 else 0.0
@@ -341,7 +346,7 @@ def build_briefing(
     groups = _make_groups(cands, sim, fm, docs, lexical, [r.dangling for r in rows])
     n_sources = len({_source_key(c) for c in cands})
     _attach_reach(groups, cands, lexical)
-    _score(groups, cands, n_sources)
+    _score(groups, cands, n_sources, [r.rank_words for r in rows])
     sources = _sources(ordered, every, quotes)
     banned: set[int] = set()
     chosen: list[_Group] = []

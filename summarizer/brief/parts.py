@@ -23,7 +23,7 @@ from typing import Any
 from summarizer.brief.coherence import SourceText, subject_reference
 from summarizer.brief.concepts import Weights, concepts, weights_of
 from summarizer.brief.facts import SentenceFacts, Unit, sentence_facts
-from summarizer.brief.ranking import lexical_terms
+from summarizer.brief.ranking import lexical_terms, lexrank_words
 from summarizer.brief.sentences import (
     CHARS_PER_SENTENCE,
     MAX_CANDIDATES,
@@ -40,7 +40,7 @@ from summarizer.nlp.text import fold, paragraphs, words
 
 # The layout of stored parts and the code that fills them: bump it whenever either changes
 # (the fitted data files are fingerprinted separately, see ``parts_format``).
-FORMAT = 1
+FORMAT = 2
 
 
 Concepts = tuple[tuple[str, float], ...]
@@ -65,6 +65,7 @@ class Detail:
     facts: SentenceFacts
     terms: tuple[str, ...]  # ``ranking.lexical_terms``
     dangling: bool  # its subject is an unnamed "he" or bare role
+    rank_words: tuple[str, ...]  # ``ranking.lexrank_words``
 
 
 class ArticleParts:
@@ -140,7 +141,10 @@ def article_parts(article: Article) -> ArticleParts:
             rows.append(Row(p_no, number, False))
             continue
         details[len(rows)] = Detail(
-            sentence_facts(sent), lexical_terms(sent), subject_reference(sent) is not None
+            sentence_facts(sent),
+            lexical_terms(sent),
+            subject_reference(sent) is not None,
+            lexrank_words(sent),
         )
         rows.append(Row(p_no, number, True, sent, len(words(sent)), quality(sent, key)))
     body = tuple(s for p in paras for s in paragraph_sentences(p))
@@ -292,6 +296,7 @@ def dumps(parts: ArticleParts, article: Article) -> bytes:
             [table(t) for t in d.terms],
             table.unit(d.facts.whole, at),
             [table.unit(u, -1) for u in d.facts.clauses],
+            [table(w) for w in d.rank_words],
         ])
     doc = {
         "p": list(parts.paragraph_chars),
@@ -365,10 +370,12 @@ class _Decoder:
 
     def detail(self, k: int) -> Detail:
         """The detail of usable row ``k``."""
-        _, _, _, _, _, dangling, terms, whole, clauses = self.raw_rows[k]
+        _, _, _, _, _, dangling, terms, whole, clauses, ranked = self.raw_rows[k]
         s = self.s
         facts = SentenceFacts(self.unit(whole), tuple([self.unit(u) for u in clauses]))
-        return Detail(facts, tuple([s[t] for t in terms]), bool(dangling))
+        return Detail(
+            facts, tuple([s[t] for t in terms]), bool(dangling), tuple([s[w] for w in ranked])
+        )
 
 
 def _decode(doc: dict[str, Any]) -> ArticleParts:

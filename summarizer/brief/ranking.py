@@ -94,7 +94,10 @@ class FastLexRankSummarizer(LexRankSummarizer):  # type: ignore[misc]  # sumy is
 
     def rate(self, document: Any) -> np.ndarray:
         """LexRank score of every sentence of the document, in document order."""
-        sentences_words = [self._to_words_set(s) for s in document.sentences]
+        return self.rate_words([self._to_words_set(s) for s in document.sentences])
+
+    def rate_words(self, sentences_words: Sequence[Sequence[str]]) -> np.ndarray:
+        """``rate`` of sentences given as their ``_to_words_set`` words."""
         if not sentences_words:
             return np.zeros(0)
         tf_metrics = self._compute_tf(sentences_words)
@@ -118,11 +121,26 @@ def document_of(texts: Sequence[str]) -> Any:
 
 def lexrank_scores(texts: Sequence[str]) -> np.ndarray:
     """LexRank centrality of each text, scaled so the best is 1 (all 0 if nothing to rank)."""
-    if not texts:
+    return lexrank_scores_of([lexrank_words(t) for t in texts])
+
+
+@lru_cache(maxsize=1)
+def _ranker() -> FastLexRankSummarizer:
+    return make_lexrank()
+
+
+def lexrank_words(text: str) -> tuple[str, ...]:
+    """The words LexRank compares of one sentence (sumy's: lower case, no stop words, stems)."""
+    return tuple(_ranker()._to_words_set(Sentence(text, OfflineTokenizer())))
+
+
+def lexrank_scores_of(sentences_words: Sequence[Sequence[str]]) -> np.ndarray:
+    """``lexrank_scores`` of sentences whose ``lexrank_words`` are known (stored parts)."""
+    if not sentences_words:
         return np.zeros(0)
-    scores = make_lexrank().rate(document_of(texts))
+    scores = _ranker().rate_words(sentences_words)
     top = float(scores.max()) if len(scores) else 0.0
-    return scores / top if top > 0 else np.zeros(len(texts))
+    return scores / top if top > 0 else np.zeros(len(sentences_words))
 
 
 def lexical_similarity(texts: Sequence[str]) -> np.ndarray:
