@@ -113,3 +113,24 @@ def test_charmap_is_str_translate() -> None:
     assert words("Ana\u2019s co\u2010op") == ["Ana's", "co", "op"]
     with pytest.raises(ValueError):
         CharMap({"a": "b"})  # an ASCII key: the ASCII shortcut would skip it
+
+
+def test_space_runs_become_one_space_as_before() -> None:
+    import random
+    import re
+    import unicodedata
+
+    from summarizer.nlp.text import _SPACE_RE, fold, normalize_space
+
+    def old_normalize(text: str) -> str:
+        text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+        text = re.sub("[\u200b\u200c\u200d\u2060\ufeff\u00ad]", "", text)
+        out = "\n".join(_SPACE_RE.sub(" ", line).strip() for line in text.split("\n"))
+        return re.sub(r"\n{3,}", "\n\n", out).strip()
+
+    alphabet = [*" \t\n\r\u00a0\u2003\u3000\u200bab", "  "]
+    rnd = random.Random(11)
+    for _ in range(3000):
+        s = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 16)))
+        assert normalize_space(s) == old_normalize(s)
+        assert fold(s) == _SPACE_RE.sub(" ", unicodedata.normalize("NFKC", s)).strip().lower()

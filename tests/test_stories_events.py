@@ -347,3 +347,45 @@ def test_the_five_seeds_form_one_story() -> None:
     assert len(docs) == 5
     ids = {index.add(n, d.title, d.text, d.published) for n, d in enumerate(docs)}
     assert len(ids) == 1
+
+
+def test_day_patterns_read_lower_case_text_the_same() -> None:
+    import re
+
+    # Only these four characters match an ASCII letter under IGNORECASE without lower-casing
+    # to it, and only dotted I changes length in lower case: other text is matched lower-cased.
+    letter = re.compile("[a-z]", re.I)
+    lookalikes = {c for c in map(chr, range(128, 0x110000)) if letter.fullmatch(c)}
+    assert lookalikes == set("\u0130\u0131\u017f\u212a")
+    # ... and lower-casing never changes whether a character is a word, space or digit (\b, \s, \d).
+    kind = re.compile(r"(\w)|(\s)|(\d)")
+
+    def kinds(c: str) -> tuple[bool, ...]:
+        m = kind.fullmatch(c)
+        return (False,) * 3 if m is None else tuple(g is not None for g in m.groups())
+
+    for c in map(chr, range(0x110000)):
+        low = c.lower()
+        if low != c and c != "\u0130":
+            assert len(low) == 1 and kinds(low) == kinds(c)
+    wed = datetime(2026, 3, 11, 9, 0, tzinfo=UTC)
+    for text in (
+        "MONDAY'S vote, then Next Friday; 3 March and March 10th",
+        "Talks ran OVERNIGHT after Early On Tuesday’s session, “yesterday” É",
+    ):
+        scanned = [
+            (m.start(), m.group(0).lower())
+            for rx in (days._DAY_RE, days._EARLY_RE)
+            for m in rx.finditer(text)
+        ]
+        assert scanned
+        assert days._CASE_LOOKALIKES_RE.search(text) is None
+        lowered = [
+            (m.start(), m.group(0))
+            for rx in (days._DAY_LOWER_RE, days._EARLY_LOWER_RE)
+            for m in rx.finditer(text.lower())
+        ]
+        assert lowered == scanned
+        assert days.day_references(text, wed)
+    for odd in ("A \u212aelvin sign", "a long \u017f", "dotless \u0131", "dotted \u0130"):
+        assert days._CASE_LOOKALIKES_RE.search(odd)  # read with IGNORECASE, as written

