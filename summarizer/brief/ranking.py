@@ -52,7 +52,10 @@ class FastLexRankSummarizer(LexRankSummarizer):  # type: ignore[misc]  # sumy is
         shared = sorted(t for t, k in df.items() if k > 1)
         col = {t: j for j, t in enumerate(shared)}
         w = np.zeros((n, len(shared)), dtype=np.float32)
-        nonzero = np.zeros(n, dtype=bool)
+        rows: list[int] = []
+        cols: list[int] = []
+        vals: list[float] = []
+        totals = np.zeros(n)
         for i, tf in enumerate(tf_metrics):
             total = 0.0
             for t, v in tf.items():
@@ -60,12 +63,15 @@ class FastLexRankSummarizer(LexRankSummarizer):  # type: ignore[misc]  # sumy is
                 total += x * x
                 j = col.get(t)
                 if j is not None:
-                    w[i, j] = x
-            if total > 0:
-                # Unit rows: w @ w.T is then sumy's cosine (terms of one sentence only add
-                # to its own norm, so they are left out of the product).
-                w[i] /= np.float32(np.sqrt(total))
-                nonzero[i] = True
+                    rows.append(i)
+                    cols.append(j)
+                    vals.append(x)
+            totals[i] = total
+        w[rows, cols] = vals  # rounded to float32 as one by one
+        nonzero = totals > 0
+        # Unit rows: w @ w.T is then sumy's cosine (terms of one sentence only add to its own
+        # norm, so they are left out of the product).
+        w[nonzero] /= np.sqrt(totals[nonzero]).astype(np.float32)[:, None]
         adjacency = (w @ w.T) > threshold
         np.fill_diagonal(adjacency, nonzero)  # cos(s, s) = 1 unless s has no weighted term
         matrix = adjacency.astype(np.float32)
