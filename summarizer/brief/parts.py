@@ -324,6 +324,9 @@ def loads(data: bytes, article: Article) -> ArticleParts:
         raise ValueError(f"unreadable article parts: {exc}") from exc
 
 
+_ROW_FIELDS = 10  # a usable row as ``dumps`` writes it
+
+
 class _Decoder:
     """Stored parts decoded on demand: rows at once, details and concepts when asked."""
 
@@ -333,6 +336,8 @@ class _Decoder:
         self.known: dict[int, list[Any]] = {int(k): v for k, v in doc["c"]}
         self.every: list[int] = doc["e"]
         self.cache: dict[int, Concepts] = {}
+        if any(len(r) not in (2, _ROW_FIELDS) for r in self.raw_rows):
+            raise ValueError("rows of another layout")
 
     def parts(self, paragraph_chars: list[int], body: list[int]) -> ArticleParts:
         """The parts, their rows decoded."""
