@@ -178,6 +178,9 @@ SHAPE_LINES = [
     "Files and videos WATCH the gallery",
     "no capitals, no credits, no dates here",
     "Fundraiser: we've raised 40% of our goal — help us",
+    "“Ours is a small newsroom,” Élodie said; © Ana Quill, Mar 3",
+    "Éditorial — WE Thank yoU for WATCHING",
+    "Kelvin \u212a and the long \u017f: VIDEO credits, 12:30",
     "",
 ]
 

@@ -17,6 +17,7 @@ from collections import Counter
 from summarizer.clean import boilerplate as bp
 from summarizer.clean.lines import Line
 from summarizer.clean.shape import WORD_RE, title_case_words
+from summarizer.nlp.text import ignorecase_lower
 
 __all__ = ["FEATURE_NAMES", "RULE_LABELS", "line_features"]
 
@@ -68,7 +69,8 @@ _CREDIT_WORDS = (
     "video",
     "watch",
     "gallery",
-)  # one of them is in every word _CREDIT_RE finds ("©" is not ASCII)
+    "©",
+)  # one of them is in everything _CREDIT_RE finds
 _CREDIT_RE = re.compile(
     r"\b(?:photo|photos|photograph|image|images|credit|getty|courtesy|illustration|file|"
     r"shutterstock|caption|video|watch|gallery)\b|©",
@@ -136,9 +138,9 @@ def _shape(line: Line) -> list[float]:
     n_words = max(1, wc)
     lower = list(map(str.lower, words))
     digits = len(_DIGIT_RE.findall(t))
-    # An ASCII line is looked up in lower case first: these patterns cannot match an ASCII line
-    # without its word (only non-ASCII letters such as the long s fold onto ASCII ones).
-    low = t.lower() if t.isascii() else ""
+    # The words of these case-insensitive patterns are looked for in the lower-cased line first
+    # (where ``ignorecase_lower`` says that finds what IGNORECASE would): no word, no match.
+    low = ignorecase_lower(t) or ""
     return [
         math.log1p(wc),
         math.log1p(len(t)),

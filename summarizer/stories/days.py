@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
+from summarizer.nlp.text import ignorecase_lower
+
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTHS = (
     "january february march april may june july august september october november december".split()
@@ -35,13 +37,10 @@ _EARLY_RE = re.compile(
     r"|(?:shortly\s+)?after\s+midnight|in\s+the\s+early\s+hours|before\s+dawn|overnight)\b",
     re.IGNORECASE,
 )
-# The same two patterns for lower-cased text, without IGNORECASE (2-3 times faster). A text is
-# matched in lower case only when it has none of the four characters that IGNORECASE equates
-# with an ASCII letter they do not lower-case to (dotted and dotless i, long s, Kelvin sign):
-# then the matches are the same, at the same offsets (checked over every code point in tests).
+# The same two patterns for lower-cased text, without IGNORECASE (2-3 times faster), used when
+# they find the same (``ignorecase_lower``; checked over every code point in tests).
 _DAY_LOWER_RE = re.compile(_DAY_RE.pattern)
 _EARLY_LOWER_RE = re.compile(_EARLY_RE.pattern)
-_CASE_LOOKALIKES_RE = re.compile("[\u0130\u0131\u017f\u212a]")
 # A score (3-1, 102-99, 6-4) or a percentage: the result of a game, a vote, a poll.
 _SCORE_RE = re.compile(r"(?<![\d.,-])(\d{1,3})\s?[-–]\s?(\d{1,3})(?![\d%.,-])")
 _PERCENT_RE = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d)?)\s?(?:%|per ?cent\b|percent\b)", re.I)
@@ -63,8 +62,9 @@ def day_references(text: str, published: datetime | None) -> list[date]:
     base = published.date()
     out: list[date] = []
     anchor = base
-    if _CASE_LOOKALIKES_RE.search(text) is None:
-        day_re, early_re, scanned = _DAY_LOWER_RE, _EARLY_LOWER_RE, text.lower()
+    lowered = ignorecase_lower(text)
+    if lowered is not None:
+        day_re, early_re, scanned = _DAY_LOWER_RE, _EARLY_LOWER_RE, lowered
     else:
         day_re, early_re, scanned = _DAY_RE, _EARLY_RE, text
     found = [*day_re.finditer(scanned), *early_re.finditer(scanned)]

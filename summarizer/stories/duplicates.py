@@ -38,10 +38,10 @@ def index_keys(
     """Band keys under which an article is indexed and looked up: whole text, lead, end."""
     whole = cluster.shingles(text) if shingles is None else shingles
     keys = cluster.lsh_bands(cluster.minhash(whole))
-    words = text.split()
-    if lead_words and words:
-        keys += [LEAD_PREFIX + k for k in _bands(words[:lead_words])]
-        keys += [TAIL_PREFIX + k for k in _bands(words[-lead_words:])]
+    if lead_words and not text.isspace() and text:
+        # The first and the last words, without splitting the whole text into words.
+        keys += [LEAD_PREFIX + k for k in _bands(text.split(None, lead_words)[:lead_words])]
+        keys += [TAIL_PREFIX + k for k in _bands(text.rsplit(None, lead_words)[-lead_words:])]
     return keys
 
 
