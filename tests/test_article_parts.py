@@ -17,6 +17,7 @@ from bot.sources.ingest import ingest_paths
 from bot.store import Store
 from bot.store.parts import StoredParts
 from summarizer.brief import parts as P
+from summarizer.brief import parts_codec as C
 from summarizer.brief.briefing import build_briefing
 from summarizer.brief.sentences import extract_all
 from summarizer.models import Article
@@ -122,7 +123,7 @@ def generated_story(n_articles: int, n_sentences: int, seed: int) -> list[Articl
 
 
 def _stored(articles: list[Article]) -> dict[int, P.ArticleParts]:
-    return {a.id: P.loads(P.dumps(P.article_parts(a), a), a) for a in articles}
+    return {a.id: C.loads(C.dumps(P.article_parts(a), a), a) for a in articles}
 
 
 @pytest.mark.parametrize(
@@ -139,21 +140,21 @@ def test_candidates_from_parts_are_extract_alls(n_articles: int, n_sentences: in
 def test_parts_survive_storage_unchanged() -> None:
     for a in [*ferry_story(), *generated_story(5, 12, seed=1)]:
         parts = P.article_parts(a)
-        assert P.loads(P.dumps(parts, a), a) == parts
+        assert C.loads(C.dumps(parts, a), a) == parts
     first, second = ferry_story()[:2]
-    data = P.dumps(P.article_parts(first), first)
+    data = C.dumps(P.article_parts(first), first)
     for broken in (b"not parts", data[:-9]):
         with pytest.raises(ValueError):
-            P.loads(broken, first)
+            C.loads(broken, first)
     with pytest.raises(ValueError):
-        P.loads(data, second)  # compressed against its own article's text
+        C.loads(data, second)  # compressed against its own article's text
     # Rows of another layout (a field fewer, as FORMAT 1 wrote) are refused when read.
-    doc = json.loads(zlib.decompressobj(zdict=P._zdict(first)).decompress(data))
+    doc = json.loads(zlib.decompressobj(zdict=C._zdict(first)).decompress(data))
     doc["r"] = [r[:-1] if len(r) > 2 else r for r in doc["r"]]
-    packer = zlib.compressobj(6, zdict=P._zdict(first))
+    packer = zlib.compressobj(6, zdict=C._zdict(first))
     older = packer.compress(json.dumps(doc).encode()) + packer.flush()
     with pytest.raises(ValueError):
-        P.loads(older, first)
+        C.loads(older, first)
 
 
 @pytest.mark.parametrize("words", [40, 120, 250])
@@ -198,8 +199,8 @@ def test_views_from_stored_parts_are_the_views_from_scratch() -> None:
 
 
 def test_format_number_names_the_layout_and_the_fitted_data() -> None:
-    assert P.parts_format() >> 32 == P.FORMAT
-    assert P.parts_format() & 0xFFFFFFFF  # a fingerprint of facts.json and paraphrase.json
+    assert C.parts_format() >> 32 == C.FORMAT
+    assert C.parts_format() & 0xFFFFFFFF  # a fingerprint of facts.json and paraphrase.json
 
 
 def test_store_keeps_each_articles_parts_once_and_views_reuse_them(tmp_path: Path) -> None:
@@ -209,7 +210,7 @@ def test_store_keeps_each_articles_parts_once_and_views_reuse_them(tmp_path: Pat
         (sid,) = store.dirty_stories()
         assert refresh_dirty(store) == 1
         members = store.story(sid).article_ids  # type: ignore[union-attr]
-        fmt = P.parts_format()
+        fmt = C.parts_format()
         table = StoredParts(store.conn)
         stored = table.article_parts(members, fmt)
         assert set(stored) == set(members)

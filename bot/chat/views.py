@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from bot.store import Store
 from bot.store.parts import StoredParts
 from summarizer.brief import parts as brief_parts
+from summarizer.brief import parts_codec
 from summarizer.brief.briefing import build_briefing
 from summarizer.models import Article, Briefing, Quote, StoryQuote
 from summarizer.quotes.extract import extract_quotes
@@ -61,7 +62,7 @@ def load_inputs(store: Store, story_id: int) -> StoryInputs | None:
             if q is not None:
                 known[a.id] = q
         stored = StoredParts(store.conn).article_parts(
-            [a.id for a in articles], brief_parts.parts_format()
+            [a.id for a in articles], parts_codec.parts_format()
         )
     return StoryInputs(story_id, story.title, story.version, articles, known, stored)
 
@@ -80,12 +81,12 @@ def _parts(inputs: StoryInputs) -> tuple[dict[int, brief_parts.ArticleParts], di
         data = inputs.known_parts.get(a.id)
         if data is not None:
             try:
-                out[a.id] = brief_parts.loads(data, a)
+                out[a.id] = parts_codec.loads(data, a)
                 continue
             except ValueError:
                 pass
         out[a.id] = brief_parts.article_parts(a)
-        new[a.id] = brief_parts.dumps(out[a.id], a)
+        new[a.id] = parts_codec.dumps(out[a.id], a)
     return out, new
 
 
@@ -117,7 +118,7 @@ def save_views(store: Store, views: StoryViews) -> None:
             store.set_article_quotes(aid, quotes)
         if views.new_article_parts:
             StoredParts(store.conn).save_article_parts(
-                views.new_article_parts, brief_parts.parts_format()
+                views.new_article_parts, parts_codec.parts_format()
             )
         store.save_story_views(views.story_id, views.briefing, views.quotes, views.version)
 

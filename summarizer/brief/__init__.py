@@ -2,7 +2,7 @@
 
 ``sentences`` picks candidate sentences (real, complete, verbatim) from each article's body;
 ``parts`` keeps all of a briefing's per-article work (candidates, their concepts and terms) so
-it is done once per article and stored, not once per view;
+it is done once per article and stored (``parts_codec``: as bytes), not once per view;
 ``facts`` decides when two sentences state the same fact (fitted data in ``data/``);
 ``ranking`` scores centrality (a vectorised LexRank) and word overlap; ``briefing`` selects
 within a word budget without repeats; ``credits`` says who carries each fact and makes only
