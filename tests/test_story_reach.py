@@ -256,3 +256,24 @@ def test_reach_params_are_plain_numbers() -> None:
     assert assign.reach_hours(p) == pytest.approx(
         24 + cluster.TIME_SCALE_HOURS * math.log(4), abs=1e-6
     )
+
+
+def test_min_shared_terms_is_a_share_of_the_lookup_terms() -> None:
+    p = replace(load_params(), min_shared=0.15)
+    assert assign.min_shared_terms(20, p) == 3  # not 4: 0.15 * 20 rounds up in floating point
+    assert assign.min_shared_terms(7, p) == 2
+    assert assign.min_shared_terms(1, p) == 1
+    assert assign.min_shared_terms(20, replace(p, min_shared=0.0)) == 1
+
+
+def test_a_story_sharing_too_few_terms_is_no_candidate(store: Store) -> None:
+    sid = save_article(store, _doc(1, T0), "a").story_id
+    indexed = [
+        str(r[0])
+        for r in store.db.execute("SELECT term FROM story_terms WHERE story_id = ?", [sid])
+    ]
+    query = [*indexed[:3], *(f"zzother{i}" for i in range(17))]  # 3 of 20 terms shared
+    reach = assign.reach_hours(load_params())
+    found = store.story_candidates(query, around=T0, reach=reach, min_shared=3)
+    assert [c.state.story_id for c in found] == [sid]
+    assert store.story_candidates(query, around=T0, reach=reach, min_shared=4) == []

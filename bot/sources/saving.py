@@ -64,7 +64,10 @@ def save_article(store: Store, item: CleanDoc | Prepared, input_name: str) -> In
         dfs, n_docs = store.term_dfs(sig.counts)
         weighing = plan.weigh(sig, dfs, n_docs, params)
         candidates = store.story_candidates(  # only stories this article could still join
-            list(weighing.query), around=doc.published, reach=assign.reach_hours(params)
+            list(weighing.query),
+            around=doc.published,
+            reach=assign.reach_hours(params),
+            min_shared=assign.min_shared_terms(len(weighing.query), params),
         )
         joining = plan.join(
             weighing, doc.published, store.stored_utc(doc.published), doc.outlet, candidates, params

@@ -98,15 +98,17 @@ class Assignment:
         *,
         around: datetime | None = None,
         reach: float = math.inf,
+        min_shared: int = 1,
     ) -> list[StoryBefore]:
         """Stories sharing most index terms with the query terms, as decision states.
 
         With a time ``around`` and a finite ``reach`` (hours, ``assign.reach_hours``), only
         stories whose coverage window widened by ``reach`` holds that time are looked at: a
         range scan of ``story_terms_recent`` over stories an article of that time could still
-        join, however many older ones share its terms. Decoded states are kept per connection
-        (``StoryCache``) and reused while a story's ``version`` is unchanged: every change of a
-        story bumps it, in any process.
+        join, however many older ones share its terms. Only stories indexed under at least
+        ``min_shared`` of the terms are returned (``assign.min_shared_terms``). Decoded states
+        are kept per connection (``StoryCache``) and reused while a story's ``version`` is
+        unchanged: every change of a story bumps it, in any process.
         """
         if not terms:
             return []
@@ -119,9 +121,9 @@ class Assignment:
             f"""SELECT s.id, s.version
                 FROM (SELECT story_id, count(*) AS n FROM story_terms
                       WHERE term IN ({marks(terms)}) {where}
-                      GROUP BY story_id ORDER BY n DESC, story_id DESC LIMIT ?) c
+                      GROUP BY story_id HAVING n >= ? ORDER BY n DESC, story_id DESC LIMIT ?) c
                 JOIN stories s ON s.id = c.story_id WHERE s.article_count > 0""",
-            [*terms, *bounds, limit],
+            [*terms, *bounds, min_shared, limit],
         )
         out: dict[int, StoryBefore] = {}
         for sid, version in found:

@@ -162,6 +162,11 @@ def reach_hours(p: Params) -> float:
     return RECENT_HOURS + cluster.TIME_SCALE_HOURS * max(0.0, math.log(SCORE_CEILING / floor))
 
 
+def min_shared_terms(n_terms: int, p: Params) -> int:
+    """How many of an article's ``n_terms`` lookup terms a candidate story must be indexed under."""
+    return max(1, math.ceil(p.min_shared * n_terms - 1e-9))  # 1e-9: 0.15 * 20 is 3, not 4
+
+
 def within_reach(published: datetime | None, story: StoryState, reach: float) -> bool:
     """Whether ``decide`` could choose the story for an article published then (see
     ``reach_hours``): always when either time is unknown (the time factor is then 1.0)."""

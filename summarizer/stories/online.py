@@ -3,8 +3,8 @@
 Used by ``bench/eval_stories.py`` and the tests to run thousands of assignments quickly, and the
 reference the store-backed ingest path follows: document frequencies are counted as articles
 arrive, candidate stories come from an inverted index of each story's index terms (at most
-``CANDIDATES`` among the stories still in reach of the article's time, most shared terms first,
-newest on ties), and the same pure steps as ingest
+``CANDIDATES`` among the stories still in reach of the article's time and sharing enough of its
+terms, most shared terms first, newest on ties), and the same pure steps as ingest
 (``plan.weigh``, ``plan.join``) pick one and update it.
 """
 
@@ -38,9 +38,11 @@ class OnlineIndex:
     def candidates(
         self, terms: Sequence[str], published: datetime | None = None
     ) -> list[assign.StoryState]:
-        """Stories sharing most index terms with ``terms`` among those an article published then
-        could join (``assign.within_reach``), like the store's lookup."""
+        """Stories sharing most index terms with ``terms`` (at least ``assign.min_shared_terms``)
+        among those an article published then could join (``assign.within_reach``), like the
+        store's lookup."""
         reach = assign.reach_hours(self.params)
+        need = assign.min_shared_terms(len(terms), self.params)
         hits: Counter[int] = Counter()
         for t in terms:
             for sid in self.postings.get(t, ()):
@@ -48,7 +50,7 @@ class OnlineIndex:
         near = [
             (s, n)
             for s, n in hits.items()
-            if assign.within_reach(published, self.stories[s], reach)
+            if n >= need and assign.within_reach(published, self.stories[s], reach)
         ]
         best = sorted(near, key=lambda kv: (-kv[1], -kv[0]))[:CANDIDATES]
         return [self.stories[sid] for sid, _ in best]

@@ -21,6 +21,10 @@ class Params:
     figure_boost: float = 1.0  # amounts and counts
     centroid_weight: float = 0.5  # centroid cosine vs mean of the best member heads
     top_heads: int = 2  # how many best-matching member heads are averaged
+    # A candidate story shares at least this share of the article's lookup terms among its index
+    # terms (``assign.min_shared_terms``): a story of another happening found through a few
+    # generic words (same kind of event, another place) is not weighed at all.
+    min_shared: float = 0.15
     # Headline-only items: a logistic model over four kinds of evidence (``assign.short_features``);
     # its probability, times the time factor, is compared with ``short_threshold``. All weights
     # zero: headlines are scored like full articles (``assign.similarity``).
