@@ -48,6 +48,11 @@ class _Strings:
         """The index of a string (added on first sight)."""
         return self.index.setdefault(s, len(self.index))
 
+    def many(self, items: Sequence[str]) -> list[int]:
+        """The indices of several strings."""
+        index = self.index
+        return [index.setdefault(x, len(index)) for x in items]
+
     def concepts(self, found: Sequence[tuple[str, float]]) -> list[float | int]:
         """A concept list as [name, weight, name, weight, ...] (weights are floats)."""
         index = self.index
@@ -61,7 +66,7 @@ class _Strings:
         """A unit whose concepts are stored under one of the table's texts (``concepts_at``),
         or inline (``concepts_at`` -1)."""
         head = [concepts_at] if concepts_at >= 0 else [self.concepts(u.concepts)]
-        return [*head, self(u.actor), [self(s) for s in u.surnames], int(u.negated)]
+        return [*head, self(u.actor), self.many(u.surnames), int(u.negated)]
 
 
 def _zdict(article: Article) -> bytes:
@@ -91,15 +96,15 @@ def dumps(parts: ArticleParts, article: Article) -> bytes:
             known[at] = table.concepts(d.facts.whole.concepts)
         rows.append([
             r.paragraph, r.key, at, r.n_words, r.quality, int(d.dangling),
-            [table(t) for t in d.terms],
+            table.many(d.terms),
             table.unit(d.facts.whole, at),
             [table.unit(u, -1) for u in d.facts.clauses],
-            [table(w) for w in d.rank_words],
+            table.many(d.rank_words),
         ])
     doc = {
         "p": list(parts.paragraph_chars),
         "r": rows,
-        "b": [table(s) for s in parts.body],
+        "b": table.many(parts.body),
         "e": every,
         "c": [[k, v] for k, v in known.items()],
         "s": list(table.index),
