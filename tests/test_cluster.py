@@ -125,3 +125,12 @@ def test_word_shingles_hash_each_run_of_words() -> None:
     assert cluster.word_shingles(toks[:3]) == {zlib.crc32(b"the ferry to")}
     assert cluster.word_shingles([]) == set()
     assert cluster.shingles("The ferry to Île Brava left at dawn on the fifth.") == expected
+
+
+def test_a_shorter_signature_gives_the_first_band_keys() -> None:
+    sh = cluster.shingles("Ferry services to the island resumed on Friday after the storm passed.")
+    full = cluster.minhash(sh)
+    assert list(cluster.minhash(sh, 4 * cluster.ROWS)) == list(full[: 4 * cluster.ROWS])
+    assert cluster.lsh_bands(cluster.minhash(sh, 4 * cluster.ROWS)) == cluster.lsh_bands(full)[:4]
+    assert len(cluster.lsh_bands(full)) == cluster.BANDS
+    assert cluster.lsh_bands(cluster.minhash(set(), 8)) == cluster.lsh_bands(cluster.minhash(set()))[:2]

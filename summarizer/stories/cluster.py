@@ -308,25 +308,27 @@ def word_shingles(toks: Sequence[str], k: int = SHINGLE) -> set[int]:
     return {crc(data[a : b - 1]) for a, b in zip(starts, starts[k:], strict=False)}
 
 
-def minhash(sh: set[int]) -> np.ndarray:
-    """MinHash signature (NUM_PERM values) of a shingle set."""
+def minhash(sh: set[int], perms: int = NUM_PERM) -> np.ndarray:
+    """MinHash signature of a shingle set: its first ``perms`` of the NUM_PERM values."""
     if not sh:
-        return np.zeros(NUM_PERM, dtype=np.uint64)
+        return np.zeros(perms, dtype=np.uint64)
     x = np.fromiter(sh, dtype=np.uint64, count=len(sh))
     # (a*x + b) mod 2^64, then a cheap mix; uint64 overflow is the intended modulus. One row per
     # permutation, updated in place: each minimum is taken along a contiguous row (twice as fast).
     with np.errstate(over="ignore"):
-        h = np.multiply.outer(_A, x)
-        h += _B[:, None]
+        h = np.multiply.outer(_A[:perms], x)
+        h += _B[:perms, None]
         h ^= h >> _MIX_SHIFT
     return np.asarray(h.min(axis=1), dtype=np.uint64)
 
 
 def lsh_bands(sig: np.ndarray) -> list[str]:
-    """Band keys for LSH lookups: two articles sharing a band key are candidate duplicates."""
+    """Band keys for LSH lookups: two articles sharing a band key are candidate duplicates
+    (BANDS keys from a whole signature, fewer from a shorter one: the first bands' keys)."""
     data = np.ascontiguousarray(sig, dtype=np.uint64).tobytes()  # each band's rows, in order
     size = ROWS * 8
-    return [f"{b}:{zlib.crc32(data[b * size : (b + 1) * size]):08x}" for b in range(BANDS)]
+    bands = min(BANDS, len(sig) // ROWS)
+    return [f"{b}:{zlib.crc32(data[b * size : (b + 1) * size]):08x}" for b in range(bands)]
 
 
 def jaccard(a: set[int], b: set[int]) -> float:

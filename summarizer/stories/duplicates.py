@@ -29,7 +29,9 @@ EDGE_BANDS = 4
 
 
 def _bands(words: list[str]) -> list[str]:
-    return cluster.lsh_bands(cluster.minhash(cluster.shingles(" ".join(words))))[:EDGE_BANDS]
+    """The first EDGE_BANDS band keys of some words (only their rows of the signature made)."""
+    sh = cluster.shingles(" ".join(words))
+    return cluster.lsh_bands(cluster.minhash(sh, EDGE_BANDS * cluster.ROWS))
 
 
 def index_keys(

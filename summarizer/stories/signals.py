@@ -133,17 +133,22 @@ def _term_info(token: str) -> tuple[str, float] | None:
 
 
 def _add_terms(
-    toks: list[str], weight: float, counts: dict[str, float], prior: dict[str, float]
+    toks: list[str] | Counter[str],
+    weight: float,
+    counts: dict[str, float],
+    prior: dict[str, float],
 ) -> None:
     # Counting raw tokens first (C speed) and looking each distinct token up once keeps this
     # cheap on long articles: it runs on every ingested article.
-    for token, n in Counter(toks).items():
-        info = _term_info(token)
+    counted = toks if isinstance(toks, Counter) else Counter(toks)
+    info_of, count_of, prior_of = _term_info, counts.get, prior.get
+    for token, n in counted.items():
+        info = info_of(token)
         if info is None:
             continue
         t, r = info
-        counts[t] = counts.get(t, 0.0) + weight * n
-        if r > prior.get(t, 0.0):
+        counts[t] = count_of(t, 0.0) + weight * n
+        if r > prior_of(t, 0.0):
             prior[t] = r
 
 
@@ -161,7 +166,7 @@ def extract(
     head = dict(counts)
     # The lead's and the rest's paragraphs are each counted in one go, in text order (the terms
     # keep their first-seen order): the weighted sums are halves and wholes, so exact in any order.
-    lead_toks = [t for toks in para_toks[:LEAD_PARAGRAPHS] for t in toks]
+    lead_toks = Counter(t for toks in para_toks[:LEAD_PARAGRAPHS] for t in toks)
     _add_terms(lead_toks, 1.5, counts, prior)
     _add_terms(lead_toks, 1.0, head, {})
     _add_terms([t for toks in para_toks[LEAD_PARAGRAPHS:] for t in toks], 1.0, counts, prior)
