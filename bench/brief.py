@@ -1,6 +1,7 @@
 """Speed of build_briefing on synthetic stories of 5, 20 and 50 articles (~40 sentences each).
 
     python bench/brief.py [--sizes 5 20 50 300] [--sentences 40] [--repeat 3] [--sumy] [--warm]
+    python bench/brief.py --store 1000 [--workdir /tmp/briefbot-bench]
 
 Articles are recombined from one eval_data event (most sentences) plus others (background),
 with small word-level edits, so outlets overlap the way real coverage does without being copies.
@@ -8,6 +9,10 @@ with small word-level edits, so outlets overlap the way real coverage does witho
 ``--warm`` also times a story's whole views refresh (``bot.chat.views.compute_views``: briefing
 and merged quotes): cold, every article's quotes and parts computed as at a story's first view,
 and warm, from the stored quotes and parts bytes (decoded in the timing) as every later view.
+``--store N`` measures the same through a real store: N synthetic articles (bench/synth.py, stories
+of 3-8 outlets) are ingested into a fresh SQLite file, every story's views refreshed
+(``refresh_dirty``: cold, parts computed and saved), the cached views dropped and refreshed twice
+more (warm: stored quotes and parts); CPU ms per article of each round and stored parts' size.
 Every run starts cold: the per-text caches (sentence splits, concepts, names, word terms) are
 cleared, only vocabulary-level ones (stems, word priors) stay warm as in a running bot.
 Read the CPU column on a busy machine: wall time there measures the neighbours.
@@ -138,6 +143,33 @@ def time_views(articles: Sequence[Article], repeat: int) -> str:
     return f"  {statistics.median(cold):>11.3f} / {statistics.median(warm):<11.3f} {size:>16.1f}"
 
 
+def time_store(n: int, workdir: Path) -> int:
+    """Refresh every story's views of ``n`` ingested articles: cold, then warm twice."""
+    from ingest import corpus
+
+    from bot.chat.views import refresh_dirty
+    from bot.sources.ingest import ingest_paths
+    from bot.store import Store
+
+    paths, _ = corpus(workdir, n, 1)
+    db = workdir / f"brief_store_{n}.db"
+    for p in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
+        p.unlink(missing_ok=True)
+    with Store(db) as store:
+        ingest_paths(store, [str(p) for p in paths])
+        for label in ("cold", "warm", "warm"):
+            c0 = time.process_time()
+            done = refresh_dirty(store)
+            ms = (time.process_time() - c0) * 1000 / n
+            print(f"{label}: {done} stories, {ms:.2f} ms CPU per article")
+            with store.atomic():
+                store.conn.execute("UPDATE stories SET briefing = NULL")
+        size = store.conn.scalar("SELECT sum(length(data)) FROM article_parts") or 0
+    print(f"stored parts: {size / n / 1024:.1f} KB per article;"
+          f" load average {os.getloadavg()[0]:.1f}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Print timings per story size."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -146,7 +178,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--sumy", action="store_true")
     parser.add_argument("--warm", action="store_true", help="also time views cold and warm")
+    parser.add_argument("--store", type=int, help="time refresh_dirty over N ingested articles")
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/briefbot-bench"))
     args = parser.parse_args(argv)
+    if args.store:
+        return time_store(args.store, args.workdir)
     clusters = load()
     views = "  views CPU cold / warm (s)  parts KB/article" if args.warm else ""
     print(f"{'articles':>8} {'sentences':>9} {'first (s)':>9} {'median (s)':>10} "
