@@ -13,6 +13,7 @@ import concurrent.futures
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import replace
 
 from bot.chat.commands import Commands
 from bot.chat.views import StoryInputs, StoryViews, compute_views, load_inputs
@@ -59,7 +60,10 @@ class SharedViews:
         with self._lock:
             del self._running[key]
             self.computed += 1
-            self._recent[(story_id, views.version)] = views
+            # Remembered without the new per-article quotes and parts: only ``keep`` saves them.
+            self._recent[(story_id, views.version)] = replace(
+                views, new_article_quotes={}, new_article_parts={}
+            )
             while len(self._recent) > self._recent_size:
                 self._recent.popitem(last=False)
         mine.set_result(views)
