@@ -124,7 +124,7 @@ def is_appeal(line: str) -> bool:
     :func:`_has_news_content`) is article text, not an appeal.
     """
     low = line.lower()
-    if not any(hint in low for hint in _APPEAL_HINTS):
+    if not any(map(low.__contains__, _APPEAL_HINTS)):
         return False
     if _is_reported_speech(line):
         return False

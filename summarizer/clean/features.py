@@ -168,7 +168,7 @@ def _shape(line: Line) -> list[float]:
 
 
 def _has_any(text: str, parts: tuple[str, ...]) -> bool:
-    return any(part in text for part in parts)
+    return any(map(text.__contains__, parts))
 
 
 def _dense_words(line: Line) -> int:
@@ -209,11 +209,13 @@ def line_features(lines: list[Line]) -> list[list[float]]:
     }
     position = {i: k for m in blocks.values() for k, i in enumerate(m)}
     keys = Counter(ln.key for ln in lines if ln.text)
+    log_words = [math.log1p(w) for w in words]  # each line's, once
     out = []
     for i, ln in enumerate(lines):
         size, log_size, mean_words, sentences, most_words = block_stats[ln.block]
         lo, hi = max(0, i - 3), min(n, i + 4)
-        neighbours = [j for j in range(lo, hi) if j != i]
+        near_words = log_words[lo:i] + log_words[i + 1 : hi]  # the neighbours', in order
+        near_sentences = sentence[lo:i] + sentence[i + 1 : hi]
         context = [
             i / n,
             above[i],
@@ -224,14 +226,18 @@ def line_features(lines: list[Line]) -> list[list[float]]:
             sentences,
             most_words,
             position[i] / size,
-            math.log1p(words[i - 1]) if i else 0.0,
-            math.log1p(words[i + 1]) if i + 1 < n else 0.0,
+            log_words[i - 1] if i else 0.0,
+            log_words[i + 1] if i + 1 < n else 0.0,
             float(sentence[i - 1]) if i else 0.0,
             float(sentence[i + 1]) if i + 1 < n else 0.0,
-            sum(sentence[j] for j in neighbours) / max(1, len(neighbours)),
-            sum(math.log1p(words[j]) for j in neighbours) / max(1, len(neighbours)),
+            sum(near_sentences) / max(1, len(near_sentences)),
+            sum(near_words) / max(1, len(near_words)),
             math.log1p(keys[ln.key] - 1) if ln.text else 0.0,
         ]
-        rule = [float(ln.drop == label) for label in RULE_LABELS]
-        out.append(_shape(ln) + context + rule)
+        out.append(_shape(ln) + context + _ONE_HOT.get(ln.drop, _NO_RULE))
     return out
+
+
+#: The rule-label features of a line, by its label (all zero for none or another label).
+_ONE_HOT = {label: [float(label == other) for other in RULE_LABELS] for label in RULE_LABELS}
+_NO_RULE = [0.0] * len(RULE_LABELS)

@@ -13,13 +13,20 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any, Union
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
 
 from summarizer.clean import shape
 
 __all__ = ["LineModel", "context_features", "load_model"]
 
 CONTEXT_NAMES = ("p", "p_prev", "p_next", "p_window2", "p_window5", "p_block")
+
+#: Feature rows: lists of floats, or a two-dimensional float array of them.
+Rows = Union[list[list[float]], "NDArray[np.float64]"]
 
 
 def context_features(scores: list[float], blocks: list[int]) -> list[list[float]]:
@@ -93,17 +100,17 @@ class _Ensemble:
         self.flat_value = self.value.ravel()
         self.roots = base  # each tree's root
 
-    def probabilities(self, rows: list[list[float]]) -> list[float]:
+    def probabilities(self, rows: Rows) -> list[float]:
         """P(article text) of every feature row (in chunks: memory stays flat on huge pages)."""
         out: list[float] = []
         for start in range(0, len(rows), _CHUNK):
             out += self._probabilities(rows[start : start + _CHUNK])
         return out
 
-    def _probabilities(self, rows: list[list[float]]) -> list[float]:
+    def _probabilities(self, rows: Rows) -> list[float]:
         import numpy as np
 
-        if not rows:
+        if len(rows) == 0:
             return []
         x = np.asarray(rows, dtype=float)
         n_lines, n_features = x.shape
@@ -162,11 +169,16 @@ class LineModel:
 
     def scores(self, rows: list[list[float]], blocks: list[int]) -> list[float]:
         """P(article text) of every line of a page."""
-        first = self.stages[0].probabilities(rows)
+        import numpy as np
+
+        if not rows:
+            return []
+        x = np.asarray(rows, dtype=float)  # converted once, for both stages
+        first = self.stages[0].probabilities(x)
         if len(self.stages) < 2:
             return first
-        extra = context_features(first, blocks)
-        return self.stages[1].probabilities([r + e for r, e in zip(rows, extra, strict=True)])
+        extra = np.asarray(context_features(first, blocks), dtype=float)
+        return self.stages[1].probabilities(np.concatenate([x, extra], axis=1))
 
 
 @cache
