@@ -227,3 +227,19 @@ def test_invalid_yaml_front_matter_keeps_its_readable_keys() -> None:
 
     data, rest = split_front_matter("---\ntitle: Kiln fire\ntags: [a, b\n---\nBody text here.\n")
     assert data["title"] == "Kiln fire" and rest.strip() == "Body text here."
+
+
+def test_phrase_matches_found_only_where_their_start_is_are_finditer_s() -> None:
+    import re
+
+    from summarizer.read.outlets import _matches_from
+
+    pattern = re.compile(r"\b(?i:fen)[\w&]*(?:\s+[A-Z][\w&]*){1,3}\b")
+    for text in (
+        "The Fenwick Courier said. FENWICK Courier Weekly and fenwick courier; Fenfenwick Post",
+        "xfen Fen Fen Fen Hall, Fenwick  Courier\nFenwick\tCourier Group & Co",
+        "Long \u017f and Fenwick Courier",  # a case look-alike: the plain scan
+        "",
+    ):
+        expected = [(m.span(), m.group(0)) for m in pattern.finditer(text)]
+        assert [(m.span(), m.group(0)) for m in _matches_from(pattern, "fen", text)] == expected

@@ -18,8 +18,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
+
+from summarizer.nlp.text import ignorecase_lower
 
 __all__ = ["OutletEvidence", "domain_label", "host_of", "name_key"]
 
@@ -222,6 +225,25 @@ def _shorten(name: str, text: str) -> str:
     return best
 
 
+def _matches_from(pattern: re.Pattern[str], start: str, text: str) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern whose every match starts with ``start`` (lower-case
+    ASCII) in any case: tried only where the lower-cased text has ``start``, not at every
+    character (an article's text is scanned for each copyright holder)."""
+    lowered = ignorecase_lower(text)
+    if lowered is None:  # a case look-alike: the pattern itself must look everywhere
+        yield from pattern.finditer(text)
+        return
+    end = 0  # like finditer: the next match starts where the last one ended
+    at = lowered.find(start)
+    while at >= 0:
+        if at >= end:
+            m = pattern.match(text, at)
+            if m is not None:
+                yield m
+                end = m.end()
+        at = lowered.find(start, at + 1)
+
+
 def _frequent_form(key: str, first: str, text: str) -> str:
     """The most frequent two-to-four-word capitalised phrase compatible with ``key``."""
     if len(key) < 3:
@@ -229,7 +251,7 @@ def _frequent_form(key: str, first: str, text: str) -> str:
     phrase_re = re.compile(r"\b(?i:" + re.escape(key[:3]) + r")[\w&]*(?:\s+[A-Z][\w&]*){1,3}\b")
     counts: Counter[str] = Counter(
         m.group(0)
-        for m in phrase_re.finditer(text)
+        for m in _matches_from(phrase_re, key[:3], text)
         if m.group(0)[0].isupper()
         and _compatible(name_key(m.group(0)), key, _first_key(m.group(0)), first)
     )
