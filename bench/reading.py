@@ -126,7 +126,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                         prepare(parse_bytes(data, kind, f"page{i}.{kind}"))
 
             spent_s = best_of(args.runs, one_pass)
-            print(f"{len(pages)} dev pages as {kind}: {spent_s * 1000 / len(pages):.2f} ms CPU a page")
+            print(
+                f"{len(pages)} dev pages as {kind}: {spent_s * 1000 / len(pages):.2f} ms CPU a page"
+            )
     return 0
 
 

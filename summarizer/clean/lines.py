@@ -115,7 +115,8 @@ def _md_line(raw: str) -> Line:
         text = _ESCAPE_RE.sub(r"\1", text)
     if "`" in text:
         text = text.replace("`", "")
-    text = _GLYPH_RE.sub("", text)
+    if not text.isascii():  # every glyph is non-ASCII
+        text = _GLYPH_RE.sub("", text)
     text = re.sub(r"\s{2,}", " ", text).strip() if "  " in text else text.strip()
     return Line(text, heading, link_chars, only_link, images)
 
