@@ -10,6 +10,7 @@ nobody's reply waits behind it but the admin's own.
 from __future__ import annotations
 
 from bot.chat.commands import Caller, Commands
+from bot.chat.refresh import ViewPool, refresh_async
 from bot.chat.reply import Reply
 from bot.config import Settings
 from bot.sources.live import PollReport, fetch_doc, fetch_url_docs, poll_round
@@ -27,6 +28,8 @@ class Writer:
         self.settings = settings
         self.db_path = db_path
         self._thread = StoreThreads("briefbot-writer", self._commands, threads=1, serial=True)
+        # The views of the stories a big poll changed are computed on every core (bot.chat.refresh).
+        self.view_pool = ViewPool()
 
     def _commands(self) -> Commands:
         """The writer thread's command layer (made on that thread)."""
@@ -57,15 +60,14 @@ class Writer:
 
         async def run(cmds: Commands) -> PollReport:
             result = await poll_round(cmds.store, self.settings)
-            for sid in cmds.store.dirty_stories() if result.report.ingested else []:
-                try:
-                    await cmds.story_views(sid)
-                except LookupError:  # a story emptied meanwhile
-                    continue
+            if result.report.ingested:
+                dirty = cmds.store.dirty_stories()
+                await refresh_async(cmds.store, dirty, self.settings.brief_words, self.view_pool)
             return result
 
         return await self._thread.run(run)
 
     def close(self) -> None:
-        """Finish queued work, close the writer's connection and stop its thread."""
+        """Finish queued work, close the writer's connection and stop its thread and view workers."""
         self._thread.close()
+        self.view_pool.close()
