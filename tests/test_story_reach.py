@@ -242,12 +242,18 @@ def test_migration_backfills_existing_story_terms(tmp_path: Path) -> None:
     db.conn.close()
     with Store(path) as s:
         rows = s.db.execute("SELECT story_id, first_hour, last_hour FROM story_terms").fetchall()
-        start = math.floor(datetime(2026, 5, 1, 10, 15, tzinfo=UTC).timestamp() / 3600)
-        end = math.floor(datetime(2026, 5, 2, 8, tzinfo=UTC).timestamp() / 3600)
+        # Kept as whole UTC days (BUCKET_HOURS): the window's rows change once a day at most.
+        start = math.floor(datetime(2026, 5, 1, tzinfo=UTC).timestamp() / 3600)
+        end = math.floor(datetime(2026, 5, 2, 23, tzinfo=UTC).timestamp() / 3600)
         assert sorted(rows) == sorted([(1, start, end), (1, start, end), (2, *OPEN_WINDOW)])
         found = s.story_candidates(["crane"], around=datetime(2026, 5, 9, tzinfo=UTC), reach=100.0)
         assert [c.state.story_id for c in found] == [2]  # undated: always in reach; 1 is too old
         found = s.story_candidates(["crane"], around=datetime(2026, 5, 5, tzinfo=UTC), reach=100.0)
+        assert sorted(c.state.story_id for c in found) == [1, 2]
+        last = datetime(2026, 5, 2, 8, tzinfo=UTC)  # in the kept day, not in reach: dropped
+        found = s.story_candidates(["crane"], around=last + timedelta(hours=101), reach=100.0)
+        assert [c.state.story_id for c in found] == [2]
+        found = s.story_candidates(["crane"], around=last + timedelta(hours=99), reach=100.0)
         assert sorted(c.state.story_id for c in found) == [1, 2]
 
 

@@ -117,13 +117,15 @@ class Assignment:
             at = hour_of(around)
             span = math.ceil(reach)  # whole hours, widened: a story in reach is never left out
             where, bounds = "AND last_hour >= ? AND first_hour <= ?", [at - span, at + span]
+        # The kept windows are whole buckets (``index.BUCKET_HOURS``): a few stories found may
+        # lie up to a bucket beyond reach. Twice as many rows are read and those dropped below.
         found = self.conn.all(
             f"""SELECT s.id, s.version
                 FROM (SELECT story_id, count(*) AS n FROM story_terms
                       WHERE term IN ({marks(terms)}) {where}
                       GROUP BY story_id HAVING n >= ? ORDER BY n DESC, story_id DESC LIMIT ?) c
                 JOIN stories s ON s.id = c.story_id WHERE s.article_count > 0""",
-            [*terms, *bounds, min_shared, limit],
+            [*terms, *bounds, min_shared, 2 * limit if bounds else limit],
         )
         out: dict[int, StoryBefore] = {}
         for sid, version in found:
@@ -135,7 +137,12 @@ class Assignment:
             for version, row in self._load(missing):
                 out[row.state.story_id] = row
                 self.cache.put(row, version)
-        return [out[int(sid)] for sid, _ in found]
+        rows = [out[int(sid)] for sid, _ in found]
+        if bounds:
+            from summarizer.stories.assign import within_reach  # heavy: see TYPE_CHECKING above
+
+            rows = [r for r in rows if within_reach(around, r.state, reach)]
+        return rows[:limit]
 
     def _load(self, ids: Sequence[int]) -> list[tuple[int, StoryBefore]]:
         from summarizer.stories.plan import StoryBefore

@@ -15,6 +15,12 @@ TERM_CHUNK = 500  # terms per IN (...) lookup, well under SQLite's parameter lim
 
 #: (first, last) hour of a story's coverage window, as kept on its ``story_terms`` rows.
 Hours = tuple[int, int]
+#: The kept window is widened to whole buckets of this many hours (first rounded down, last up
+#: to its bucket's end), so a story's rows are rewritten when its window crosses into another
+#: bucket, not on every joining article (each rewrite moves ~30 rows of two indexes). The lookup
+#: then reads a superset of the stories in reach; ``Assignment.story_candidates`` keeps the
+#: exact ones.
+BUCKET_HOURS = 24
 #: The window of a story without publication times: any article may join it (its time factor
 #: is 1.0), so its rows lie in every candidate lookup's range.
 OPEN_WINDOW: Hours = (-(1 << 62), 1 << 62)
@@ -28,11 +34,13 @@ def hour_of(when: datetime) -> int:
 
 
 def window_hours(first: str | None, last: str | None) -> Hours:
-    """A story's stored window (UTC text) in hours; ``OPEN_WINDOW`` when a time is missing."""
+    """A story's stored window (UTC text) in hours, widened to whole ``BUCKET_HOURS``;
+    ``OPEN_WINDOW`` when a time is missing."""
     start, end = parse_dt(first), parse_dt(last)
     if start is None or end is None:
         return OPEN_WINDOW
-    return hour_of(start), hour_of(end)
+    low, high = hour_of(start), hour_of(end)
+    return low - low % BUCKET_HOURS, high - high % BUCKET_HOURS + BUCKET_HOURS - 1
 
 
 class ClusterIndex:
