@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from summarizer.nlp.text import ignorecase_lower
 from summarizer.stories import assign, days
 from summarizer.stories.online import OnlineIndex
 from summarizer.stories.signals import extract, rarity
@@ -379,7 +380,7 @@ def test_day_patterns_read_lower_case_text_the_same() -> None:
             for m in rx.finditer(text)
         ]
         assert scanned
-        assert days.ignorecase_lower(text) == text.lower()
+        assert ignorecase_lower(text) == text.lower()
         lowered = [
             (m.start(), m.group(0))
             for rx in (days._DAY_LOWER_RE, days._EARLY_LOWER_RE)
@@ -388,4 +389,19 @@ def test_day_patterns_read_lower_case_text_the_same() -> None:
         assert lowered == scanned
         assert days.day_references(text, wed)
     for odd in ("A \u212aelvin sign", "a long \u017f", "dotless \u0131", "dotted \u0130"):
-        assert days.ignorecase_lower(odd) is None  # read with IGNORECASE, as written
+        assert ignorecase_lower(odd) is None  # read with IGNORECASE, as written
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [("The vote on Tue\u017fday", 4), ("next Tue\u017fday", 11), ("Fr\u0131day's count", 7),
+     ("ye\u017fterday", 6), ("\u017feptember 3", None)],
+)
+def test_days_spelled_with_case_look_alikes_resolve_like_ascii(text: str, day: int | None) -> None:
+    """IGNORECASE matches "ſ", "ı", "İ" and the Kelvin sign to ASCII letters: such a day resolves
+    like its ASCII spelling instead of failing the article."""
+    found = days.day_references(text, datetime(2025, 3, 7, 12, tzinfo=UTC))
+    if day is None:  # a month a year back: resolved, not raised
+        assert found and found[0].month == 9
+    else:
+        assert found and found[0].day == day
