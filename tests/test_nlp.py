@@ -101,13 +101,13 @@ def test_charmap_is_str_translate() -> None:
 
     from summarizer.nlp.text import CharMap, fold, straighten_quotes, words
 
-    table = {"\u201c": '"', "\u201d": '"', "\u2019": "'", "\u2013": "-", "\u00a0": " "}
+    table = {"\u201c": "\"", "\u201d": "\"", "\u2019": "'", "\u2013": "-", "\u00a0": " "}
     cmap = CharMap(table)
     alphabet = [*"ab Cd\n'\"-.\\é\u03a3\u2014\u2212\ufb01\u2460", *table]
     rnd = random.Random(7)
     for _ in range(3000):
         s = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 25)))
-        assert cmap(s) == s.translate(str.maketrans(table))
+        assert cmap(s) == s.translate(str.maketrans({ord(k): v for k, v in table.items()}))
     assert straighten_quotes("\u201cIt\u2019s\u201d \u00abok\u00bb") == "\"It's\" \"ok\""
     assert fold("A\u2013B \u2212 \u201cC\u201d\u00a0D") == 'a-b - "c" d'
     assert words("Ana\u2019s co\u2010op") == ["Ana's", "co", "op"]
