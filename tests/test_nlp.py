@@ -107,7 +107,7 @@ def test_charmap_is_str_translate() -> None:
     rnd = random.Random(7)
     for _ in range(3000):
         s = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 25)))
-        assert cmap(s) == s.translate(str.maketrans({ord(k): v for k, v in table.items()}))
+        assert cmap(s) == s.translate({ord(k): v for k, v in table.items()})
     assert straighten_quotes("\u201cIt\u2019s\u201d \u00abok\u00bb") == "\"It's\" \"ok\""
     assert fold("A\u2013B \u2212 \u201cC\u201d\u00a0D") == 'a-b - "c" d'
     assert words("Ana\u2019s co\u2010op") == ["Ana's", "co", "op"]
