@@ -69,6 +69,7 @@ def run_ingest(
             stdout=out,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
+            cwd=db.parent,  # not the repository: `python -m bot` puts the working directory first
         )
 
 
@@ -118,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
             env=env,
             check=True,
             stdout=subprocess.DEVNULL,
+            cwd=work,
         )
         print(f"base: {args.base} articles in {time.monotonic() - t0:.1f} s", file=sys.stderr)
         with FakeTelegram() as fake:

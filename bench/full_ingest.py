@@ -54,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         stdin=subprocess.DEVNULL,
+        cwd=args.workdir,  # not the repository: `python -m bot` puts the working directory first
         check=False,
     )
     wall = time.perf_counter() - t0
