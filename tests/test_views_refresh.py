@@ -23,6 +23,20 @@ def _ingested(path: Path) -> Store:
     return store
 
 
+def _views_equal_here(store: Store, story_ids: list[int]) -> None:
+    """The cached views of these stories are those computed in this process now."""
+    for sid in story_ids:
+        inputs = load_inputs(store, sid)
+        assert inputs is not None
+        here = compute_views(inputs)
+        cached = store.cached_briefing(sid)
+        assert cached is not None
+        assert [s.text for s in cached.sentences] == [s.text for s in here.briefing.sentences]
+        assert [s.outlets for s in cached.sentences] == [s.outlets for s in here.briefing.sentences]
+        quotes = store.cached_quotes(sid)
+        assert quotes is not None and [q.text for q in quotes] == [q.text for q in here.quotes]
+
+
 def test_pool_refresh_saves_every_dirty_story_as_computed_here(tmp_path: Path) -> None:
     with _ingested(tmp_path / "pool.db") as store:
         dirty = store.dirty_stories()
@@ -31,16 +45,7 @@ def test_pool_refresh_saves_every_dirty_story_as_computed_here(tmp_path: Path) -
         n = refresh_dirty_parallel(store, workers=2, on_saved=saved.append, min_parallel=2)
         assert n == len(dirty) and sorted(v.story_id for v in saved) == sorted(dirty)
         assert store.dirty_stories() == []
-        for sid in dirty:
-            inputs = load_inputs(store, sid)
-            assert inputs is not None
-            here = compute_views(inputs)
-            cached = store.cached_briefing(sid)
-            assert cached is not None
-            assert [s.text for s in cached.sentences] == [s.text for s in here.briefing.sentences]
-            assert [s.outlets for s in cached.sentences] == [s.outlets for s in here.briefing.sentences]
-            quotes = store.cached_quotes(sid)
-            assert quotes is not None and [q.text for q in quotes] == [q.text for q in here.quotes]
+        _views_equal_here(store, dirty)
 
 
 def test_few_stories_are_refreshed_in_this_process(tmp_path: Path) -> None:
@@ -49,16 +54,6 @@ def test_few_stories_are_refreshed_in_this_process(tmp_path: Path) -> None:
         assert refresh_dirty_parallel(store, workers=2) == len(dirty)  # below MIN_PARALLEL_STORIES
         assert store.dirty_stories() == []
         assert refresh_dirty_parallel(store, workers=2, min_parallel=1) == 0  # nothing left
-
-
-def _views_equal_here(store: Store, story_ids: list[int]) -> None:
-    for sid in story_ids:
-        inputs = load_inputs(store, sid)
-        assert inputs is not None
-        here = compute_views(inputs)
-        cached = store.cached_briefing(sid)
-        assert cached is not None
-        assert [s.text for s in cached.sentences] == [s.text for s in here.briefing.sentences]
 
 
 def test_bot_pool_refreshes_a_poll_round_and_stays_up_for_the_next(tmp_path: Path) -> None:
