@@ -7,10 +7,10 @@ stays for the next ones).
 ``compute_views`` is pure and CPU-bound, so after a big ingest the stories' briefings and quotes
 are computed by a pool of worker processes (one per core) while this process reads the next
 stories' inputs and saves finished views in order of completion. A handful of stories, or a
-machine with one core, is done in this process: starting workers costs more than it saves.
+machine with one core, is computed on a thread here: starting workers costs more than it saves.
 The standard library's ``ProcessPoolExecutor`` does the pooling; a worker that dies takes the
-pool down with it (``BrokenProcessPool``), and the stories not yet saved are then computed here,
-so a refresh never ends half done.
+pool down with it (``BrokenProcessPool``): the stories whose tasks it took are then computed on a
+thread and later ones go to a new pool, so a refresh never ends half done.
 """
 
 from __future__ import annotations
@@ -51,37 +51,15 @@ def refresh_dirty_parallel(
     on_saved: Callable[[StoryViews], None] | None = None,
     min_parallel: int = MIN_PARALLEL_STORIES,
 ) -> int:
-    """Refresh every story whose cached views are missing, on all cores; how many were refreshed."""
-    dirty = store.dirty_stories()
-    n_workers = min(workers or cores(), len(dirty))
-    done = 0
-    if n_workers < 2 or len(dirty) < min_parallel:
-        for sid in dirty:
-            done += _refresh_here(store, sid, words, on_saved)
-        return done
-    queue: deque[tuple[int, Future[StoryViews]]] = deque()
-    todo = deque(dirty)
+    """Refresh every story whose cached views are missing, on all cores; how many were refreshed
+    (``refresh_async`` with a pool that lives as long as this call)."""
+    pool = ViewPool(workers)
     try:
-        with _executor(n_workers) as pool:
-            while todo or queue:
-                while todo and len(queue) < n_workers * AHEAD_PER_WORKER:
-                    sid = todo.popleft()
-                    inputs = load_inputs(store, sid)
-                    if inputs is not None:
-                        queue.append((sid, pool.submit(_compute, inputs, words)))
-                if queue:
-                    sid, future = queue[0]
-                    views = future.result()
-                    queue.popleft()
-                    save_views(store, views)
-                    done += 1
-                    if on_saved is not None:
-                        on_saved(views)
-    except BrokenProcessPool:
-        log.warning("a views worker died; computing the remaining stories here")
-        for sid in [s for s, _ in queue] + list(todo):
-            done += _refresh_here(store, sid, words, on_saved)
-    return done
+        return asyncio.run(
+            refresh_async(store, store.dirty_stories(), words, pool, min_parallel, on_saved)
+        )
+    finally:
+        pool.close()
 
 
 def _executor(workers: int) -> ProcessPoolExecutor:
@@ -144,18 +122,24 @@ async def refresh_async(
     words: int,
     pool: ViewPool,
     min_parallel: int = MIN_PARALLEL_STORIES,
+    on_saved: Callable[[StoryViews], None] | None = None,
 ) -> int:
     """Refresh these stories' views, in ``pool``'s workers when there are enough of them (or the
     pool is already up), else on a thread; loading and saving stay on the caller's thread."""
+
+    def save(views: StoryViews) -> None:
+        save_views(store, views)
+        if on_saved is not None:
+            on_saved(views)
+
+    done = 0
     if pool.workers < 2 or (len(story_ids) < min_parallel and not pool.running):
-        done = 0
         for sid in story_ids:
             inputs = load_inputs(store, sid)
             if inputs is not None:
-                save_views(store, await asyncio.to_thread(compute_views, inputs, words))
+                save(await asyncio.to_thread(compute_views, inputs, words))
                 done += 1
         return done
-    done = 0
     queue: deque[tuple[StoryInputs, asyncio.Future[StoryViews], int]] = deque()
     todo = deque(story_ids)
     while todo or queue:
@@ -173,7 +157,7 @@ async def refresh_async(
             log.warning("a views worker died; computing story %d here", inputs.story_id)
             pool.broken(generation)
             views = await asyncio.to_thread(compute_views, inputs, words)
-        save_views(store, views)
+        save(views)
         done += 1
     return done
 
@@ -182,16 +166,3 @@ def _compute(inputs: StoryInputs, words: int) -> StoryViews:
     """The worker's task (a module-level function, so it pickles by name)."""
     return compute_views(inputs, words)
 
-
-def _refresh_here(
-    store: Store, story_id: int, words: int, on_saved: Callable[[StoryViews], None] | None
-) -> int:
-    """One story's views computed and saved in this process (1, or 0 when it is gone)."""
-    inputs = load_inputs(store, story_id)
-    if inputs is None:
-        return 0
-    views = compute_views(inputs, words)
-    save_views(store, views)
-    if on_saved is not None:
-        on_saved(views)
-    return 1

@@ -265,7 +265,8 @@ def ingest_paths(
         _save_prepared(store, item[0], item[1], done)
 
     try:
-        warm_up()  # in this process, once: the workers forked below start warm
+        if own:  # in this process, once: the workers forked below start warm
+            warm_up()
         box.start()  # every worker forked before the prefetch thread exists
         stream = Prefetch(box.map(read or prepare_file, files))
         try:
