@@ -172,8 +172,18 @@ class ArticleRef:
 @dataclass(frozen=True)
 class DuplicateContext:
     """What the store holds that a new article might duplicate: the same URL, the same text,
-    and articles sharing a near-duplicate band key (with their texts, to confirm)."""
+    and articles sharing a near-duplicate band key (with what confirms them)."""
 
     by_url: ArticleRef | None = None
     by_hash: ArticleRef | None = None
-    similar: tuple[tuple[ArticleRef, str], ...] = ()
+    similar: tuple[NearCandidate, ...] = ()
+
+
+@dataclass(frozen=True)
+class NearCandidate:
+    """A stored original sharing a band key with a new article: its stored shingle fingerprint
+    (``stories.duplicates.fingerprint``), or its text where none was stored."""
+
+    ref: ArticleRef
+    fingerprint: bytes = b""
+    text: str = ""

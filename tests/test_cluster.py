@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from summarizer.stories import cluster
+from summarizer.models import ArticleRef, DuplicateContext, NearCandidate
+from summarizer.stories import cluster, duplicates
 
 BRIDGE_A = (
     "Council approves Dunmore harbour bridge",
@@ -91,7 +92,19 @@ def test_near_duplicate_survives_small_edits_and_lsh_finds_it() -> None:
     assert cluster.is_near_duplicate(a, b)
     assert set(cluster.lsh_bands(cluster.minhash(a))) & set(cluster.lsh_bands(cluster.minhash(b)))
     assert not cluster.is_near_duplicate(a, cluster.shingles(STORM[1]))
-    assert cluster.best_duplicate(b, [(5, STORM[1]), (3, text)]) == 3
+    storm, bridge = ArticleRef(5, "Storm", "A", 1), ArticleRef(3, "Bridge", "B", 2)
+    # The lowest-id near-duplicate, confirmed from a stored fingerprint or, lacking one, the text.
+    for similar in (
+        (NearCandidate(storm, text=STORM[1]), NearCandidate(bridge, text=text)),
+        (
+            NearCandidate(storm, duplicates.fingerprint(cluster.shingles(STORM[1]))),
+            NearCandidate(bridge, duplicates.fingerprint(a)),
+        ),
+    ):
+        assert duplicates.find_duplicate(b, DuplicateContext(similar=similar)) == bridge
+    assert duplicates.fingerprint_shingles(duplicates.fingerprint(a)) == a
+    other = DuplicateContext(similar=(NearCandidate(bridge, duplicates.fingerprint(a)),))
+    assert duplicates.find_duplicate(cluster.shingles(STORM[1]), other) is None
 
 
 def test_truncated_copy_counts_as_duplicate() -> None:

@@ -12,7 +12,7 @@ from bot.sources.ingest import save_article
 from bot.store import Store
 from summarizer.models import CleanDoc
 from summarizer.stories import cluster
-from summarizer.stories.duplicates import index_keys
+from summarizer.stories.duplicates import fingerprint, index_keys
 
 # An invented report, eight paragraphs of distinct sentences.
 PARAGRAPHS = [
@@ -72,12 +72,23 @@ def test_fixture_half_is_missed_by_whole_text_bands_alone() -> None:
     assert set(index_keys(FULL)) & set(index_keys(HALF))
 
 
-def test_half_length_copy_is_a_duplicate(store: Store) -> None:
+@pytest.mark.parametrize("fingerprint_kept", [True, False])
+def test_half_length_copy_is_a_duplicate(store: Store, fingerprint_kept: bool) -> None:
+    """Confirmed from the original's stored fingerprint, or from its text when it was stored
+    before fingerprints were kept (migration 0015)."""
     original = save_article(store, _doc(FULL, "Marrow Courier", "https://courier.test/a/1"), "a")
+    kept = store.db.execute("SELECT shingles FROM article_shingles").fetchall()
+    assert [bytes(r[0]) for r in kept] == [fingerprint(cluster.shingles(FULL))]
+    if not fingerprint_kept:
+        store.db.execute("DELETE FROM article_shingles")
     copy = save_article(store, _doc(HALF, "Valley Digest", "https://digest.test/b/2"), "b")
     assert original.duplicate_of is None
     assert copy.duplicate_of == original.id and copy.story_id == original.story_id
     assert store.article_count() == 1
+    # A duplicate is not a candidate for later copies: no fingerprint of its own.
+    assert store.db.execute("SELECT count(*) FROM article_shingles").fetchone()[0] == int(
+        fingerprint_kept
+    )
 
 
 def test_shared_lead_with_another_body_is_not_a_duplicate(store: Store) -> None:

@@ -34,6 +34,7 @@ class Prepared:
     content_hash: str
     shingles: frozenset[int]
     bands: tuple[str, ...]
+    fingerprint: bytes  # the shingles as stored, to confirm later copies of this article
     counts: dict[str, float]
     entities: frozenset[str]
     signals: Signals | None = None  # the story-assignment evidence (summarizer.stories.signals)
@@ -61,6 +62,7 @@ def prepare(doc: CleanDoc) -> Prepared:
         url_key=url_key,
         content_hash=_words_hash(folded),
         shingles=frozenset(sh),
+        fingerprint=duplicates.fingerprint(sh),
         bands=tuple(duplicates.index_keys(feature, sh)),
         counts=dict(signals.counts),
         entities=signals.names,

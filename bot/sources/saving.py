@@ -88,6 +88,7 @@ def save_article(store: Store, item: CleanDoc | Prepared, input_name: str) -> In
             evidence=records.article_record(w),
             entities=sig.names,
             bands=prep.bands,
+            fingerprint=prep.fingerprint,
             term_set=sig.counts.keys(),
             story=StoryWrite(
                 story_id=joining.story_id,

@@ -56,7 +56,6 @@ class Store:
         self.article_quotes = articles.article_quotes
         # clustering index
         self.duplicate_context = index.duplicate_context
-        self.lsh_candidates = index.lsh_candidates
         self.term_dfs = index.term_dfs
         self.story_member_vectors = index.story_member_vectors
         self.story_title_article = index.story_title_article
@@ -138,6 +137,7 @@ class Store:
         entities: Iterable[str],
         bands: Sequence[str],
         term_set: Iterable[str],
+        fingerprint: bytes = b"",
     ) -> int:
         """Insert one article and, unless it is a duplicate, index it; returns its id."""
         with self.conn.atomic():
@@ -145,7 +145,7 @@ class Store:
                 article, url_key=url_key, input_name=input_name, terms=terms, entities=entities
             )
             if article.duplicate_of is None:
-                self.parts_index.index_article(aid, bands, term_set)
+                self.parts_index.index_article(aid, bands, term_set, fingerprint)
         return aid
 
     def add_article(
@@ -160,6 +160,7 @@ class Store:
         entities: Iterable[str],
         bands: Sequence[str],
         term_set: Iterable[str],
+        fingerprint: bytes,
         story: StoryWrite,
         index_terms: Sequence[str],
     ) -> tuple[int, int]:
@@ -177,7 +178,7 @@ class Store:
                 evidence=evidence,
                 article_id=article_id,
             )
-            self.parts_index.index_article(article_id, bands, term_set)
+            self.parts_index.index_article(article_id, bands, term_set, fingerprint)
             self.parts_index.replace_story_terms(
                 story_id, index_terms, window_hours(story.first, story.last)
             )

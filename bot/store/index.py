@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.store.db import Connection, marks, parse_dt
-from summarizer.models import ArticleRef, DuplicateContext
+from summarizer.models import ArticleRef, DuplicateContext, NearCandidate
 
 TERM_CHUNK = 500  # terms per IN (...) lookup, well under SQLite's parameter limit
 
@@ -67,35 +67,26 @@ class ClusterIndex:
             f"SELECT {ref} FROM articles WHERE content_hash = ? ORDER BY id LIMIT 1",
             [content_hash],
         )
-        similar: list[tuple[ArticleRef, str]] = []
+        similar: list[NearCandidate] = []
         if bands and by_url is None and by_hash is None:
+            # The text only where no fingerprint was stored (articles saved before 0015).
             rows = self.conn.all(
-                f"""SELECT a.id, a.title, a.outlet, a.story_id, a.text FROM articles a JOIN (
-                        SELECT article_id, count(*) AS n FROM article_lsh
-                        WHERE band IN ({marks(bands)})
-                        GROUP BY article_id ORDER BY n DESC LIMIT ?) c ON c.article_id = a.id
+                f"""SELECT a.id, a.title, a.outlet, a.story_id, f.shingles,
+                        CASE WHEN f.shingles IS NULL THEN a.text ELSE '' END
+                    FROM (SELECT article_id, count(*) AS n FROM article_lsh
+                          WHERE band IN ({marks(bands)})
+                          GROUP BY article_id ORDER BY n DESC LIMIT ?) c
+                    JOIN articles a ON a.id = c.article_id
+                    LEFT JOIN article_shingles f ON f.article_id = c.article_id
                     WHERE a.duplicate_of IS NULL""",
                 [*bands, limit],
             )
-            similar = [(_ref(r), str(r[4])) for r in rows]
+            similar = [NearCandidate(_ref(r), bytes(r[4] or b""), str(r[5])) for r in rows]
         return DuplicateContext(
             by_url=_ref(by_url) if by_url else None,
             by_hash=_ref(by_hash) if by_hash else None,
             similar=tuple(similar),
         )
-
-    def lsh_candidates(self, bands: Sequence[str], limit: int = 20) -> list[tuple[int, str]]:
-        """(id, text) of original articles sharing at least one LSH band, most bands first."""
-        if not bands:
-            return []
-        rows = self.conn.all(
-            f"""SELECT a.id, a.text FROM articles a JOIN (
-                    SELECT article_id, count(*) AS n FROM article_lsh WHERE band IN ({marks(bands)})
-                    GROUP BY article_id ORDER BY n DESC LIMIT ?) c ON c.article_id = a.id
-                WHERE a.duplicate_of IS NULL""",
-            [*bands, limit],
-        )
-        return [(int(r[0]), str(r[1])) for r in rows]
 
     def term_dfs(self, terms: Iterable[str]) -> tuple[dict[str, int], int]:
         """Document frequencies of terms and the number of original articles."""
@@ -112,9 +103,17 @@ class ClusterIndex:
         n_docs = self.conn.scalar("SELECT coalesce(max(id), 0) FROM articles")
         return out, int(n_docs)
 
-    def index_article(self, article_id: int, bands: Sequence[str], terms: Iterable[str]) -> None:
-        """Add an original article's LSH bands and count its terms' document frequencies."""
+    def index_article(
+        self, article_id: int, bands: Sequence[str], terms: Iterable[str], fingerprint: bytes = b""
+    ) -> None:
+        """Add an original article's LSH bands and shingle fingerprint, and count its terms'
+        document frequencies."""
         with self.conn.atomic():
+            if fingerprint:
+                self.conn.execute(
+                    "INSERT INTO article_shingles (article_id, shingles) VALUES (?, ?)",
+                    [article_id, fingerprint],
+                )
             self.conn.executemany(
                 "INSERT INTO article_lsh (band, article_id) VALUES (?, ?)",
                 [(b, article_id) for b in bands],

@@ -308,6 +308,24 @@ def _story_terms_window(db: sqlite_utils.Database) -> None:
     _run(db, "CREATE INDEX story_terms_recent ON story_terms(term, last_hour, first_hour)")
 
 
+
+@MIGRATIONS(name="0015_article_shingles")
+def _article_shingles(db: sqlite_utils.Database) -> None:
+    """Issue 17: each original article's shingle fingerprint, so a near-duplicate candidate is
+    confirmed without splitting its text again (articles stored earlier fall back to the text),
+    and band lookups read ``article_lsh`` from one covering index."""
+    _run(
+        db,
+        """
+        CREATE TABLE article_shingles (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id),
+            shingles BLOB NOT NULL
+        );
+        CREATE INDEX article_lsh_key ON article_lsh(band, article_id);
+        DROP INDEX article_lsh_band
+        """,
+    )
+
 def _import_legacy(db: sqlite_utils.Database) -> None:
     """Record the migrations an old-layout database applied (its own ``_migrations`` table)."""
     if LEGACY_TABLE not in db.table_names():

@@ -349,10 +349,3 @@ def is_near_duplicate(a: set[int], b: set[int]) -> bool:
     """True when two shingle sets come from the same article text."""
     return jaccard(a, b) >= DUPLICATE_JACCARD or containment(a, b) >= 0.85
 
-
-def best_duplicate(sh: set[int], candidates: Sequence[tuple[int, str]]) -> int | None:
-    """The first (lowest id) candidate whose text is a near-duplicate of ``sh``."""
-    for aid, text in sorted(candidates):
-        if is_near_duplicate(sh, shingles(text)):
-            return aid
-    return None
