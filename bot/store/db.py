@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -44,6 +45,21 @@ Params = Sequence[Any]
 CACHE_KIB = 64 * 1024
 
 
+def _enable_wal(db: sqlite_utils.Database, timeout: float) -> None:
+    """Switch a database to WAL. Switching takes an exclusive lock without SQLite's busy
+    handler, so a connection opening a new file while another switches it is told "locked" at
+    once (3 in 200 runs of four simultaneous openings): retried here until ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            db.enable_wal()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.02)
+
+
 class StorageError(Exception):
     """Any failure of the database (locked, corrupt, full, bad SQL), with a one-line reason."""
 
@@ -70,7 +86,7 @@ class Connection:
             conn = sqlite3.connect(self.path, timeout=timeout)
             self.db = sqlite_utils.Database(conn, execute_plugins=False)
             if self.path != ":memory:":
-                self.db.enable_wal()
+                _enable_wal(self.db, timeout)
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
