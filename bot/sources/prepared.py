@@ -32,9 +32,8 @@ class Prepared:
     doc: CleanDoc
     url_key: str
     content_hash: str
-    shingles: frozenset[int]
     bands: tuple[str, ...]
-    fingerprint: bytes  # the shingles as stored, to confirm later copies of this article
+    fingerprint: bytes  # its shingles (``duplicates.fingerprint``): compact to pass and to store
     counts: dict[str, float]
     entities: frozenset[str]
     signals: Signals | None = None  # the story-assignment evidence (summarizer.stories.signals)
@@ -61,7 +60,6 @@ def prepare(doc: CleanDoc) -> Prepared:
         doc=doc,
         url_key=url_key,
         content_hash=_words_hash(folded),
-        shingles=frozenset(sh),
         fingerprint=duplicates.fingerprint(sh),
         bands=tuple(duplicates.index_keys(feature, sh)),
         counts=dict(signals.counts),

@@ -50,7 +50,9 @@ def save_article(store: Store, item: CleanDoc | Prepared, input_name: str) -> In
     params = load_params()
     with store.atomic():
         context = store.duplicate_context(prep.url_key, prep.content_hash, prep.bands)
-        original = duplicates.find_duplicate(set(prep.shingles), context)
+        original = duplicates.find_duplicate(
+            duplicates.fingerprint_shingles(prep.fingerprint), context
+        )
         if original is not None:
             return Ingested(
                 id=original.id,
