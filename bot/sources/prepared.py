@@ -34,9 +34,7 @@ class Prepared:
     content_hash: str
     bands: tuple[str, ...]
     fingerprint: bytes  # its shingles (``duplicates.fingerprint``): compact to pass and to store
-    counts: dict[str, float]
-    entities: frozenset[str]
-    signals: Signals | None = None  # the story-assignment evidence (summarizer.stories.signals)
+    signals: Signals  # the story-assignment evidence (summarizer.stories.signals)
 
 
 def prepare(doc: CleanDoc) -> Prepared:
@@ -62,7 +60,5 @@ def prepare(doc: CleanDoc) -> Prepared:
         content_hash=_words_hash(folded),
         fingerprint=duplicates.fingerprint(sh),
         bands=tuple(duplicates.index_keys(feature, sh)),
-        counts=dict(signals.counts),
-        entities=signals.names,
         signals=signals,
     )

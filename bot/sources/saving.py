@@ -17,7 +17,6 @@ from bot.store.stories import StoryWrite
 from summarizer.models import Article, CleanDoc
 from summarizer.stories import assign, duplicates, plan, records
 from summarizer.stories.params import load_params
-from summarizer.stories.signals import extract as extract_signals
 
 
 @dataclass(frozen=True)
@@ -62,7 +61,7 @@ def save_article(store: Store, item: CleanDoc | Prepared, input_name: str) -> In
                 story_id=original.story_id,
                 duplicate_of=original.id,
             )
-        sig = prep.signals or extract_signals(doc.title, doc.text, doc.published)
+        sig = prep.signals
         dfs, n_docs = store.term_dfs(sig.counts)
         weighing = plan.weigh(sig, dfs, n_docs, params)
         candidates = store.story_candidates(  # only stories this article could still join
