@@ -187,11 +187,13 @@ def headline_doc(title: str, teaser: str, **meta: Any) -> CleanDoc:
     return CleanDoc(title=" ".join(title.split()), text=" ".join(plain.split()), **meta)
 
 
-def warm_up() -> None:
-    """Load what reading needs once: trafilatura, the word-frequency list, the stop words, the
-    stemmer and the line model (~0.5 s of processor time, ~45 MB). Called before the reader
-    workers are forked, they share it instead of each loading it again for every batch."""
-    import trafilatura  # noqa: F401
+def warm_up(html: bool = True) -> None:
+    """Load what reading needs once: trafilatura (unless told no HTML comes), the word-frequency
+    list, the stop words, the stemmer and the line model (~0.5 s of processor time, ~45 MB).
+    Called before the reader workers are forked, they share it instead of each loading it again
+    for every batch."""
+    if html:
+        import trafilatura  # noqa: F401
 
     from summarizer.clean.model import load_model
     from summarizer.nlp.terms import stem
@@ -266,7 +268,7 @@ def ingest_paths(
 
     try:
         if own:  # in this process, once: the workers forked below start warm
-            warm_up()
+            warm_up(html=any(KINDS.get(f.suffix.lower()) == "html" for f in files))
         box.start()  # every worker forked before the prefetch thread exists
         stream = Prefetch(box.map(read or prepare_file, files))
         try:
