@@ -308,7 +308,6 @@ def _story_terms_window(db: sqlite_utils.Database) -> None:
     _run(db, "CREATE INDEX story_terms_recent ON story_terms(term, last_hour, first_hour)")
 
 
-
 @MIGRATIONS(name="0015_article_shingles")
 def _article_shingles(db: sqlite_utils.Database) -> None:
     """Issue 17: each original article's shingle fingerprint, so a near-duplicate candidate is
@@ -325,6 +324,7 @@ def _article_shingles(db: sqlite_utils.Database) -> None:
         DROP INDEX article_lsh_band
         """,
     )
+
 
 def _import_legacy(db: sqlite_utils.Database) -> None:
     """Record the migrations an old-layout database applied (its own ``_migrations`` table)."""
