@@ -103,6 +103,7 @@ def test_near_duplicate_survives_small_edits_and_lsh_finds_it() -> None:
     ):
         assert duplicates.find_duplicate(b, DuplicateContext(similar=similar)) == bridge
     assert duplicates.fingerprint_shingles(duplicates.fingerprint(a)) == a
+    assert duplicates.fingerprint_shingles(duplicates.fingerprint(a) + b"\x01") == a  # damaged
     other = DuplicateContext(similar=(NearCandidate(bridge, duplicates.fingerprint(a)),))
     assert duplicates.find_duplicate(cluster.shingles(STORM[1]), other) is None
 

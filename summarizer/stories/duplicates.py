@@ -66,8 +66,8 @@ def fingerprint(shingles: Iterable[int]) -> bytes:
 
 
 def fingerprint_shingles(data: bytes) -> set[int]:
-    """The shingle hashes a fingerprint holds."""
-    return set(np.frombuffer(data, dtype=_HASH).tolist())
+    """The shingle hashes a fingerprint holds (a damaged one's stray trailing bytes ignored)."""
+    return set(np.frombuffer(data[: len(data) - len(data) % _HASH.itemsize], dtype=_HASH).tolist())
 
 
 def _shingles_of(candidate: NearCandidate) -> set[int]:
