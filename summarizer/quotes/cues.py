@@ -73,8 +73,8 @@ def verb_kind(toks: list[Tok], i: int) -> str:
     t = toks[i]
     if t.kind != "w":
         return ""
-    low = t.text.lower()
-    if low == "according" and i + 1 < len(toks) and toks[i + 1].text.lower() == "to":
+    low = t.low
+    if low == "according" and i + 1 < len(toks) and toks[i + 1].low == "to":
         return "a"
     if t.text in _CAPITAL_INVERTED and (i == 0 or toks[i - 1].kind == "p"):
         return "i"
@@ -84,7 +84,7 @@ def verb_kind(toks: list[Tok], i: int) -> str:
         return "p"
     if low in SPEECH or low in _DOC_VERBS:
         return "v"
-    if low in _PHRASAL and i + 1 < len(toks) and toks[i + 1].text.lower() == _PHRASAL[low]:
+    if low in _PHRASAL and i + 1 < len(toks) and toks[i + 1].low == _PHRASAL[low]:
         return "v"
     return ""
 
@@ -95,7 +95,7 @@ def clause_start(toks: list[Tok], v: int) -> int:
     for i in range(v):
         if toks[i].kind == "q":
             start = i + 1
-    while start < v and (toks[start].kind == "p" or toks[start].text.lower() in _CONJ):
+    while start < v and (toks[start].kind == "p" or toks[start].low in _CONJ):
         start += 1
     return start
 
@@ -105,7 +105,7 @@ def _skip_intro(toks: list[Tok], i: int, end: int) -> int:
     for _ in range(3):
         if i >= end or toks[i].kind != "w":
             return i
-        low = toks[i].text.lower()
+        low = toks[i].low
         if low in ("a", "an", "the") or not (low in INTRO or never_name(toks[i].text)):
             return i
         reach = 40 if low == "according" else 14
@@ -114,7 +114,7 @@ def _skip_intro(toks: list[Tok], i: int, end: int) -> int:
             return i
         i = comma + 1
         # "Speaking in Fallbrook, Ore., on Tuesday, X": keep skipping short comma pieces.
-        while (i < end and toks[i].kind == "w" and toks[i].text.lower() in ("on", "in", "at")) or (
+        while (i < end and toks[i].kind == "w" and toks[i].low in ("on", "in", "at")) or (
                 i + 1 < end and toks[i + 1].text == "," and never_name(toks[i].text)):
             nxt = next((k for k in range(i, min(end, i + 6)) if toks[k].text == ","), -1)
             if nxt < 0:
@@ -142,7 +142,7 @@ def clause_subject(toks: list[Tok], start: int, end: int) -> Ref | None:
         t = toks[i]
         if t.kind == "q":
             break
-        if t.text.lower() in _RELATIVE:
+        if t.low in _RELATIVE:
             i = next((k for k in range(i, end) if toks[k].text == ","), end)
             continue
         ref = np_fwd(toks, i) if t.kind == "w" else None
@@ -188,23 +188,23 @@ def subject_before(toks: list[Tok], v: int) -> Ref | None:
     """The subject of the verb at ``v`` ("X said", "X, the minister, said", "X ... and said")."""
     j = v - 1
     while j >= 0 and toks[j].kind == "w" and (
-        toks[j].text.lower() in SKIP_BACK or (toks[j].text.islower() and toks[j].text.endswith("ly")
+        toks[j].low in SKIP_BACK or (toks[j].text.islower() and toks[j].text.endswith("ly")
                                               and not head_noun(toks[j].text))  # not "family"
     ):
         j -= 1
-    if j >= 0 and toks[j].kind == "w" and toks[j].text.lower() in _PASSIVE:
-        if toks[v].text.lower() == "told" and v + 2 < len(toks) and toks[v + 1].text == "by":
+    if j >= 0 and toks[j].kind == "w" and toks[j].low in _PASSIVE:
+        if toks[v].low == "told" and v + 2 < len(toks) and toks[v + 1].text == "by":
             return np_fwd(toks, v + 2)  # "... was told by chair X that ..."
         return None
     start = clause_start(toks, v)
     if j < start:
         return None
-    rel = next((k for k in range(j, start - 1, -1) if toks[k].text.lower() == "who"), -1)
+    rel = next((k for k in range(j, start - 1, -1) if toks[k].low == "who"), -1)
     if rel > start and toks[rel - 1].text != "," and not any(t.text == "," for t in toks[rel:j]):
         ref = np_back(toks, rel - 1)  # "Residents who spoke to Global News said"
         if ref is not None:
             return ref
-    if toks[j].text.lower() == "who" and j > 0:
+    if toks[j].low == "who" and j > 0:
         k = j - 1 if toks[j - 1].text != "," else j - 2  # "Rae Lin, who called ..."
         ref = np_back(toks, k)
         return ref if ref is not None and ref.kind in ("person", "anon", "rolenp") else None
@@ -214,18 +214,18 @@ def subject_before(toks: list[Tok], v: int) -> Ref | None:
         seg = np_fwd(toks, c0 + 1) if c0 >= 0 else None
         if seg is not None and seg.kind == "person" and seg.index + len(seg.words) == j:
             return seg
-    if toks[j].text == "," or toks[j].text.lower() in ("and", "but", "or"):
+    if toks[j].text == "," or toks[j].low in ("and", "but", "or"):
         return _with_appositive_role(toks, clause_subject(toks, start, j), j)
     ref = np_back(toks, j)
     if ref is not None and ref.kind == "org" and ref.index >= 2:
         k = ref.index - 1
-        k -= toks[k].text.lower() in ("the", "a", "an")
-        if k >= 1 and toks[k].text.lower() in ("of", "at", "for", "from", "with"):
+        k -= toks[k].low in ("the", "a", "an")
+        if k >= 1 and toks[k].low in ("of", "at", "for", "from", "with"):
             person = np_back(toks, k - 1)  # "Chief X of the Y Nation said": X speaks
             if person is not None and person.kind == "person":
                 return person
     if ref is not None and ref.kind == "person" and ref.index > 0 and len(ref.words) == 1 and (
-            toks[ref.index - 1].text.lower() in ("in", "on", "since", "until", "by", "last")):
+            toks[ref.index - 1].low in ("in", "on", "since", "until", "by", "last")):
         ref = None  # "A memo sent in February warned": a time phrase, not the subject
     if ref is None or (ref.kind == "person" and never_name(ref.text.split()[0]) and not ref.role):
         ref = clause_subject(toks, start, v)
@@ -247,7 +247,7 @@ def subject_after(toks: list[Tok], v: int) -> Ref | None:
 
 def _between(toks: list[Tok], a: int, b: int, words: frozenset[str]) -> bool:
     """Whether a quote or one of ``words`` lies strictly between tokens ``a`` and ``b``."""
-    return any(t.kind == "q" or t.text.lower() in words for t in toks[a + 1 : b])
+    return any(t.kind == "q" or t.low in words for t in toks[a + 1 : b])
 
 
 def _dash_speaker(toks: list[Tok], q: int) -> Ref | None:
@@ -273,7 +273,7 @@ def _verb_subject(toks: list[Tok], v: int, kind: str, q: int) -> Ref | None:
     if right_after:
         return subject_after(toks, v) or subject_before(toks, v)
     ref = subject_before(toks, v)
-    if toks[v].text.lower() in _DOC_VERBS and (ref is None or ref.kind != "doc"):
+    if toks[v].low in _DOC_VERBS and (ref is None or ref.kind != "doc"):
         return None  # "the statement read" yes, "she read" no
     if ref is None and (v > q or (v > 0 and toks[v - 1].kind in "pq")):
         after = subject_after(toks, v)  # also '"A," said X, "B."' for B
@@ -304,7 +304,7 @@ def attribute(toks: list[Tok], q: int) -> Ref | None:
             ref = np_fwd(toks, i + 2)
             if ref is not None and ref.kind == "doc" and ref.owner is None:
                 end = ref.index + max(len(ref.words), 1) + 1
-                if end < len(toks) and toks[end - 1].text.lower() in ("from", "by", "of"):
+                if end < len(toks) and toks[end - 1].low in ("from", "by", "of"):
                     ref = np_fwd(toks, end) or ref  # "a statement from the ministry"
             if ref is not None:
                 return ref

@@ -69,10 +69,10 @@ def _keep(cand: Cand, content: str, toks: list[Tok], q: int, attributed: bool,
         return False
     prev = toks[q - 1] if q > 0 else None
     n_words = len(content.split())
-    if prev is not None and prev.text.lower() == "so-called":
+    if prev is not None and prev.low == "so-called":
         return False
     if title_like(content) and (not attributed or (prev is not None and (
-            prev.poss or prev.text.lower() in TITLE_CUES))):
+            prev.poss or prev.low in TITLE_CUES))):
         return False
     if n_words <= 2 and not attributed:
         return False
@@ -144,7 +144,7 @@ def _make_quote(text: str, cand: Cand, sent: Sent, q: int, ents: Entities, headl
     n_words = len(content.split())
     if headline or not content:
         return None, NO_SOURCE
-    if ref is not None and ref.kind == "pron" and ref.index > 1 and toks[0].text.lower() in (
+    if ref is not None and ref.kind == "pron" and ref.index > 1 and toks[0].low in (
             "after", "when", "as", "once", "while", "since", "because", "before", "although"):
         lead = np_fwd(toks, 1)  # "After Maria Lopez won the vote, she said ...": same sentence
         if lead is not None and lead.kind == "person" and lead.index + len(lead.words) <= ref.index:
@@ -183,8 +183,8 @@ def _update_topic(toks: list[Tok], para: int, ents: Entities) -> None:
         return
     ents.set_topic(source, para)
     for t in toks:
-        if t.kind == "w" and t.text.lower() in DOC_NOUNS and t.text.islower():
-            ents.doc_owner[t.text.lower()] = source
+        if t.kind == "w" and t.low in DOC_NOUNS and t.text.islower():
+            ents.doc_owner[t.low] = source
 
 
 def extract_quotes(text: str) -> list[Quote]:

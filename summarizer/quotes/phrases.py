@@ -50,11 +50,17 @@ class Ref:
     owner: Ref | None = None
 
 
+# Unions used on every token (built once, not per call).
+_NOT_NAME_OR_PARTICLE = NOT_NAME_WORDS | PARTICLES
+_ORG_HEADS = ORG_WORDS | EXTRA_ORG_WORDS | ORG_GENERICS
+_DET_OR_POSS = DETERMINERS | POSS_PRONOUNS.keys()
+
+
 def name_word(t: Tok) -> bool:
     """A token that can be part of a name ("Lise", "al-Hariri", "van")."""
     if t.kind != "w":
         return False
-    low = t.text.lower()
+    low = t.low
     return t.text[0].isupper() or low in PARTICLES or low.startswith(_PARTICLE_PREFIXES)
 
 
@@ -101,13 +107,13 @@ def _split_name(words: list[str]) -> tuple[list[str], list[str]]:
 
 def classify(words: list[str], det: str, index: int, owner: Ref | None = None) -> Ref | None:
     """Classify a phrase (without its determiner) as a person, organisation or described source."""
-    while words and words[-1].lower() in NOT_NAME_WORDS | PARTICLES and not (
+    while words and words[-1].lower() in _NOT_NAME_OR_PARTICLE and not (
             len(words) > 1 and is_given_name(words[-2]) and words[-1][0].isupper()):
         words = words[:-1]  # "Tom May" keeps its surname
     if not words:
         return None
     if (len(words) >= 3 and words[0][0].isupper() and any(w in ("of", "for") for w in words[1:-1])
-            and words[0].lower() in ORG_WORDS | EXTRA_ORG_WORDS | ORG_GENERICS
+            and words[0].lower() in _ORG_HEADS
             and all(w[0].isupper() or w in ("of", "for", "and", "the") for w in words)):
         return Ref("org", " ".join(words), index=index, words=tuple(words))  # "Port of Kell"
     role, name = _split_name(words)
@@ -140,24 +146,24 @@ def classify(words: list[str], det: str, index: int, owner: Ref | None = None) -
 
 def _eligible(t: Tok) -> bool:
     """A token that can sit inside a source phrase (name, head noun or modifier)."""
-    if t.kind != "w" or t.text.lower() in DETERMINERS or t.text.lower() in POSS_PRONOUNS:
+    if t.kind != "w" or t.low in DETERMINERS or t.low in POSS_PRONOUNS:
         return False
     return (name_word(t) or head_noun(t.text) or (
-        t.text.islower() and t.text.lower() not in _FUNCTION and t.text.lower() not in DETERMINERS
-        and t.text.lower() not in POSS_PRONOUNS))
+        t.text.islower() and t.low not in _FUNCTION and t.low not in DETERMINERS
+        and t.low not in POSS_PRONOUNS))
 
 
 def _owner_back(toks: list[Tok], k: int) -> Ref | None:
     """The owner phrase ending at the possessive token ``k`` ("Marta Quist's", "the ministry's")."""
     t = toks[k]
-    if t.text.lower() in POSS_PRONOUNS:
-        return Ref("pron", POSS_PRONOUNS[t.text.lower()], index=k)
+    if t.low in POSS_PRONOUNS:
+        return Ref("pron", POSS_PRONOUNS[t.low], index=k)
     start = k
     while start - 1 >= 0 and _eligible(toks[start - 1]) and not toks[start - 1].poss:
         start -= 1
     det = ""
-    if start - 1 >= 0 and toks[start - 1].text.lower() in DETERMINERS:
-        det = toks[start - 1].text.lower()
+    if start - 1 >= 0 and toks[start - 1].low in DETERMINERS:
+        det = toks[start - 1].low
     words = [x.text for x in toks[start : k + 1]]
     ref = classify(words, det, start)
     if ref is None and det == "the" and words[-1].lower() in ORG_GENERICS:
@@ -169,7 +175,7 @@ def np_back(toks: list[Tok], j: int) -> Ref | None:
     """The noun phrase ending at token ``j`` (a name, a role or group phrase, a pronoun)."""
     if j < 0 or toks[j].kind != "w" or toks[j].poss:
         return None
-    low = toks[j].text.lower()
+    low = toks[j].low
     if low in PRONOUNS:
         return Ref("pron", low, index=j)
     if not (name_word(toks[j]) or head_noun(low)):
@@ -180,15 +186,15 @@ def np_back(toks: list[Tok], j: int) -> Ref | None:
     while k - 1 >= 0 and j - k < 7 and _eligible(toks[k - 1]) and not toks[k - 1].poss:
         k -= 1
     while k < j and not (name_word(toks[k]) or head_noun(toks[k].text)) and not (
-            k - 1 >= 0 and toks[k - 1].text.lower() in DETERMINERS | POSS_PRONOUNS.keys()):
+            k - 1 >= 0 and toks[k - 1].low in _DET_OR_POSS):
         k += 1  # a loose lower-case word with no determiner before it is not part of the phrase
     owner: Ref | None = None
     det = ""
-    if k - 1 >= 0 and (toks[k - 1].poss or toks[k - 1].text.lower() in POSS_PRONOUNS):
+    if k - 1 >= 0 and (toks[k - 1].poss or toks[k - 1].low in POSS_PRONOUNS):
         owner = _owner_back(toks, k - 1)
-    elif k - 1 >= 0 and toks[k - 1].text.lower() in DETERMINERS:
-        det = toks[k - 1].text.lower()
-    elif k - 2 >= 0 and toks[k - 1].text.lower() == "of" and toks[k - 2].text.lower() in _COUNTS:
+    elif k - 1 >= 0 and toks[k - 1].low in DETERMINERS:
+        det = toks[k - 1].low
+    elif k - 2 >= 0 and toks[k - 1].low == "of" and toks[k - 2].low in _COUNTS:
         inner = classify([t.text for t in toks[k : j + 1]], "", k)
         if inner is not None:
             return Ref("anon", f"{toks[k - 2].text} of {inner.text}", index=k - 2)
@@ -199,17 +205,17 @@ def np_fwd(toks: list[Tok], i: int) -> Ref | None:
     """The noun phrase starting at token ``i``."""
     if i >= len(toks) or toks[i].kind != "w":
         return None
-    low = toks[i].text.lower()
+    low = toks[i].low
     if low in PRONOUNS:
         return Ref("pron", low, index=i)
-    if low in _COUNTS and i + 2 < len(toks) and toks[i + 1].text.lower() == "of":
+    if low in _COUNTS and i + 2 < len(toks) and toks[i + 1].low == "of":
         inner = np_fwd(toks, i + 2)
         if inner is not None and inner.kind in ("anon", "rolenp", "org"):
             text = inner.text if inner.kind != "org" else f"the {inner.text}"
             span = toks[i : inner.index + max(len(inner.words), 1)]
             return Ref("anon", f"{toks[i].text} of {text}", index=i,
                        words=tuple(t.text for t in span))
-        k = i + 2 + (toks[i + 2].text.lower() in DETERMINERS | POSS_PRONOUNS.keys())
+        k = i + 2 + (toks[i + 2].low in _DET_OR_POSS)
         if k < len(toks) and toks[k].kind == "w" and toks[k].text.islower() and toks[k].text.endswith("s"):
             words = " ".join(t.text for t in toks[i : k + 1])  # "one of the riders"
             return Ref("anon", words, index=i, words=tuple(words.split()))
@@ -224,9 +230,9 @@ def np_fwd(toks: list[Tok], i: int) -> Ref | None:
         if toks[k].poss:
             owner = classify([t.text for t in toks[start : k + 1]], det, start)
             det, start = "", k + 1
-        elif (k + 1 < len(toks) and toks[k + 1].text.lower() in ("of", "for")
+        elif (k + 1 < len(toks) and toks[k + 1].low in ("of", "for")
               and k + 2 < len(toks) and toks[k + 2].text[:1].isupper()
-              and toks[k].text.lower() in ORG_WORDS | EXTRA_ORG_WORDS | ORG_GENERICS):
+              and toks[k].low in _ORG_HEADS):
             k += 2  # "Ministry of Public Works", "Port of Vellmar"
             continue
         k += 1

@@ -38,6 +38,7 @@ class Tok(NamedTuple):
     pos: int
     poss: bool = False
     qid: int = -1
+    low: str = ""  # text.lower(), computed once: the phrase rules ask for it on every token
 
 
 # --------------------------------------------------------------------------- sentences & tokens
@@ -58,7 +59,7 @@ def _word_tok(p: str, m: re.Match[str], base: int) -> Tok:
         m.end() + 1 >= len(p) or not p[m.end() + 1].isalnum()
     ):
         poss = True
-    return Tok(text, "w", base + m.start(), poss)
+    return Tok(text, "w", base + m.start(), poss, low=text.lower())
 
 
 def _tokens(p: str, a: int, b: int, spans: list[tuple[int, int]], qids: dict[int, int],
@@ -70,7 +71,7 @@ def _tokens(p: str, a: int, b: int, spans: list[tuple[int, int]], qids: dict[int
         if c < a or o >= b:
             continue
         toks.extend(_plain_tokens(p, pos, o, base))
-        toks.append(Tok("Q", "q", base + o, qid=qids.get(o, -1)))
+        toks.append(Tok("Q", "q", base + o, qid=qids.get(o, -1), low="q"))
         pos = c + 1
     toks.extend(_plain_tokens(p, pos, b, base))
     return toks
@@ -83,7 +84,7 @@ def _plain_tokens(p: str, a: int, b: int, base: int) -> list[Tok]:
         if m.group()[0].isalpha() or (m.group()[0].isdigit() and "-" in m.group()):
             out.append(_word_tok(p, m, base))
         elif m.group() not in "'’":
-            out.append(Tok(m.group(), "p", base + m.start()))
+            out.append(Tok(m.group(), "p", base + m.start(), low=m.group().lower()))
     return out
 
 
