@@ -135,9 +135,20 @@ def _ranker() -> FastLexRankSummarizer:
     return make_lexrank()
 
 
+@lru_cache(maxsize=200_000)
+def _lexrank_word(word: str) -> str | None:
+    """sumy's ``_to_words_set`` for one word token: its stem, or None for a stop word (the same
+    steps: lower case, stop list, stem of the lower case), cached (a story repeats its words)."""
+    ranker = _ranker()
+    low = ranker.normalize_word(word)
+    return None if low in ranker.stop_words else str(ranker.stem_word(low))
+
+
 def lexrank_words(text: str) -> tuple[str, ...]:
-    """The words LexRank compares of one sentence (sumy's: lower case, no stop words, stems)."""
-    return tuple(_ranker()._to_words_set(Sentence(text, OfflineTokenizer())))
+    """The words LexRank compares of one sentence (sumy's: lower case, no stop words, stems),
+    word by word through the cache (a sumy ``Sentence`` tokenises its stripped text the same)."""
+    found = (_lexrank_word(w) for w in OfflineTokenizer().to_words(text.strip()))
+    return tuple(w for w in found if w is not None)
 
 
 def lexrank_scores_of(sentences_words: Sequence[Sequence[str]]) -> np.ndarray:
