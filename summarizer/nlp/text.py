@@ -119,7 +119,9 @@ def words(text: str) -> list[str]:
 
 #: The four characters IGNORECASE equates with an ASCII letter they do not lower-case to (dotted
 #: and dotless i, long s, Kelvin sign); dotted I is also the one that lower-cases to two.
-_CASE_LOOKALIKES_RE = re.compile("[\u0130\u0131\u017f\u212a]")
+_CASE_LOOKALIKES = {"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}
+_CASE_LOOKALIKES_RE = re.compile(f"[{''.join(_CASE_LOOKALIKES)}]")
+_LOOKALIKES_IN_ASCII = str.maketrans(_CASE_LOOKALIKES)
 
 
 def ignorecase_lower(text: str) -> str | None:
@@ -128,6 +130,12 @@ def ignorecase_lower(text: str) -> str | None:
     unless one of the four look-alikes is in it); else None. Case-insensitive patterns are 2-3
     times slower, and a word missing from the lower-cased text cannot be found either way."""
     return text.lower() if _CASE_LOOKALIKES_RE.search(text) is None else None
+
+
+def ignorecase_plain(text: str) -> str:
+    """``text`` lower-cased with the four look-alikes spelled as the ASCII letter IGNORECASE
+    matches them to: what a case-insensitive match of an ASCII word ("Tue\u017fday") spells."""
+    return text.translate(_LOOKALIKES_IN_ASCII).lower()
 
 
 def has_words(text: str) -> bool:

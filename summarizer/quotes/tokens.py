@@ -36,9 +36,9 @@ class Tok(NamedTuple):
     text: str
     kind: str
     pos: int
+    low: str  # text.lower(), computed once: the phrase rules ask for it on every token
     poss: bool = False
     qid: int = -1
-    low: str = ""  # text.lower(), computed once: the phrase rules ask for it on every token
 
 
 # --------------------------------------------------------------------------- sentences & tokens
@@ -59,7 +59,7 @@ def _word_tok(p: str, m: re.Match[str], base: int) -> Tok:
         m.end() + 1 >= len(p) or not p[m.end() + 1].isalnum()
     ):
         poss = True
-    return Tok(text, "w", base + m.start(), poss, low=text.lower())
+    return Tok(text, "w", base + m.start(), text.lower(), poss)
 
 
 def _tokens(p: str, a: int, b: int, spans: list[tuple[int, int]], qids: dict[int, int],
@@ -71,7 +71,7 @@ def _tokens(p: str, a: int, b: int, spans: list[tuple[int, int]], qids: dict[int
         if c < a or o >= b:
             continue
         toks.extend(_plain_tokens(p, pos, o, base))
-        toks.append(Tok("Q", "q", base + o, qid=qids.get(o, -1), low="q"))
+        toks.append(Tok("Q", "q", base + o, "q", qid=qids.get(o, -1)))
         pos = c + 1
     toks.extend(_plain_tokens(p, pos, b, base))
     return toks
@@ -84,7 +84,7 @@ def _plain_tokens(p: str, a: int, b: int, base: int) -> list[Tok]:
         if m.group()[0].isalpha() or (m.group()[0].isdigit() and "-" in m.group()):
             out.append(_word_tok(p, m, base))
         elif m.group() not in "'’":
-            out.append(Tok(m.group(), "p", base + m.start(), low=m.group().lower()))
+            out.append(Tok(m.group(), "p", base + m.start(), m.group().lower()))
     return out
 
 

@@ -11,15 +11,12 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-from summarizer.nlp.text import ignorecase_lower
+from summarizer.nlp.text import ignorecase_lower, ignorecase_plain
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTHS = (
     "january february march april may june july august september october november december".split()
 )
-# The four characters IGNORECASE matches to an ASCII letter ("Tueſday" is a weekday to the
-# patterns): spelled in ASCII before a matched word is looked up.
-_LOOKALIKES = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
 _MONTH_ABBR = {m[:3]: i + 1 for i, m in enumerate(_MONTHS)} | {"sept": 9}
 _MONTH_NAMES = {m: i + 1 for i, m in enumerate(_MONTHS)} | _MONTH_ABBR
 _MONTH_ALT = "|".join(sorted(_MONTH_NAMES, key=len, reverse=True))
@@ -84,27 +81,22 @@ def day_references(text: str, published: datetime | None) -> list[date]:
     return out
 
 
-def _plain(word: str) -> str:
-    """A matched word lower-cased, its case look-alikes in ASCII."""
-    return word.translate(_LOOKALIKES).lower()
-
-
 def _weekday_on_or_before(name: str, base: date) -> date:
     """The latest day named ``name`` on or before ``base``."""
-    return base - timedelta(days=(base.weekday() - _WEEKDAYS.index(_plain(name))) % 7)
+    return base - timedelta(days=(base.weekday() - _WEEKDAYS.index(ignorecase_plain(name))) % 7)
 
 
 def _resolve(m: re.Match[str], base: date) -> date | None:
     """The day one match names (None when it names no valid day)."""
     if m.group("weekday"):
         if m.group("next"):
-            target = _WEEKDAYS.index(_plain(m.group("weekday")))
+            target = _WEEKDAYS.index(ignorecase_plain(m.group("weekday")))
             return base + timedelta(days=(target - base.weekday() - 1) % 7 + 1)
         return _weekday_on_or_before(m.group("weekday"), base)
     if m.group("rel"):
-        rel = _plain(m.group("rel"))
+        rel = ignorecase_plain(m.group("rel"))
         return base - timedelta(days=1) if rel in ("yesterday", "last night") else base
-    month_word = _plain(m.group("month1") or m.group("month2") or "").rstrip(".")
+    month_word = ignorecase_plain(m.group("month1") or m.group("month2") or "").rstrip(".")
     day_text = m.group("day1") or m.group("day2")
     month = _MONTH_NAMES.get(month_word)
     if month is None or day_text is None:
