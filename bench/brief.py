@@ -33,6 +33,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import bot  # noqa: F401  (before numpy, as in briefbot: one BLAS thread per process)
+
+# isort: split
 from eval_brief import Cluster, load
 
 from summarizer.brief import coherence, ranking, sentences

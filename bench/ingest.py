@@ -36,6 +36,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
+import bot  # noqa: E402,F401  (before numpy, as in briefbot: one BLAS thread per process)
 
 DEFAULT_WORKDIR = Path("/tmp/briefbot-bench")
 

@@ -36,6 +36,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE.parent / "tests"))
 sys.path.insert(0, str(HERE))
+import bot  # noqa: E402,F401  (before numpy, as in briefbot: one BLAS thread per process)
 
 DEFAULT_DB = Path("/tmp/briefbot-bench/ingest_10000_s1.db")
 

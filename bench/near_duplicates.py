@@ -18,6 +18,7 @@ import json
 from itertools import combinations
 from pathlib import Path
 
+import bot  # noqa: F401  (before numpy, as in briefbot: one BLAS thread per process)
 from summarizer.stories import cluster
 from summarizer.stories.duplicates import index_keys
 

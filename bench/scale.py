@@ -42,6 +42,8 @@ sys.path.insert(0, str(HERE))
 
 import synth  # noqa: E402  (bench/synth.py, found through the path above)
 
+import bot  # noqa: E402,F401  (before numpy, as in briefbot: one BLAS thread per process)
+
 DEFAULT_WORKDIR = Path("/tmp/briefbot-scale")
 BASE = datetime(2026, 1, 5, tzinfo=UTC)
 

@@ -7,3 +7,13 @@ the console), ``telegram/`` (PTB wiring, handlers, jobs), ``digest/`` and ``foll
 deliveries, exactly once). The text logic itself is summarizer/'s: bot/ reads, stores, asks
 summarizer/ to decide and serves the result; nothing here registers itself on import.
 """
+
+import os as _os
+
+# One BLAS thread per process, before numpy is first imported (OpenBLAS reads this once, when it
+# loads). Our matrices are small, and OpenBLAS's extra threads busy-wait after every product:
+# measured on two cores, they doubled the processor time of a story's views and stole the other
+# core from the second view worker. The pools (readers, view workers) already use every core. A
+# value the user set wins.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    _os.environ.setdefault(_var, "1")

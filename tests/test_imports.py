@@ -14,6 +14,7 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
+import pytest
 from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -278,3 +279,35 @@ def test_every_data_file_is_declared_package_data() -> None:
             if not any(inner.match(g) for g in globs.get(package, [])):
                 missing.append(str(path.relative_to(ROOT)))
     assert missing == [], "add to [tool.setuptools.package-data] in pyproject.toml"
+
+
+_BLAS_THREADS = """
+import os, sys
+if sys.argv[1] == "bot":
+    import bot  # noqa: F401
+import numpy as np
+a = np.ones((600, 600))
+for _ in range(3):
+    a @ a  # a product big enough for OpenBLAS to start its threads, if it may
+print(len(os.listdir("/proc/self/task")))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc")
+def test_bot_processes_run_numpy_on_one_blas_thread() -> None:
+    """Importing bot before numpy keeps OpenBLAS to the calling thread (its extra threads
+    busy-wait and take the core of the other pool worker); a value the user set wins."""
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")}
+
+    def threads(first: str, **extra: str) -> int:
+        done = subprocess.run(
+            [sys.executable, "-c", _BLAS_THREADS, first], env={**env, **extra},
+            capture_output=True, text=True, check=True, cwd=ROOT,
+        )
+        return int(done.stdout.strip())
+
+    plain = threads("numpy")
+    if plain == 1:
+        pytest.skip("OpenBLAS starts no extra thread on this machine (one core)")
+    assert threads("bot") == 1
+    assert threads("bot", OPENBLAS_NUM_THREADS="2") == 2
