@@ -134,3 +134,29 @@ def test_space_runs_become_one_space_as_before() -> None:
         s = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 16)))
         assert normalize_space(s) == old_normalize(s)
         assert fold(s) == _SPACE_RE.sub(" ", unicodedata.normalize("NFKC", s)).strip().lower()
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "",
+        "   ",
+        ".",
+        "A single sentence with no stop",
+        "A single sentence, ending in a period.   ",
+        "Really?!",
+        'She said "we are done."',
+        "The U.S. team won. Then it rained.",
+        "Prices rose 3.5 percent in March",
+        "Who knew? Nobody did.\u00a0",
+        "Dr. Amara Osei arrived at noon.",
+    ],
+)
+def test_one_sentence_paragraphs_skip_punkt_with_its_answer(paragraph: str) -> None:
+    """A paragraph with no sentence end before its last character is answered without Punkt,
+    with exactly the spans Punkt gives (everything else still goes to Punkt)."""
+    from summarizer.nlp.text import _punkt, _raw_spans
+
+    assert [tuple(s) for s in _raw_spans(paragraph)] == [
+        tuple(s) for s in _punkt().span_tokenize(paragraph)
+    ]
