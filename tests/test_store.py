@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 import sys
@@ -267,3 +268,43 @@ def test_story_inputs_carry_the_version_of_what_was_read(store: Store, tmp_path:
     briefing = Briefing(story_id=sid, title="Ferry", sentences=())
     assert not store.save_story_views(sid, briefing, [], inputs.version)
     assert store.dirty_stories() == [sid]
+
+
+def test_full_text_index_is_rewritten_only_when_title_or_text_change(store: Store) -> None:
+    """Storing an article's quotes or moving it to another story leaves its full-text entry
+    alone (one row changed, no index rows); a new text replaces the old one in the index."""
+    sid = store.create_story()
+    aid = _add_to_story(store, sid, 1)
+    conn = store.db.conn
+    before = conn.total_changes
+    store.db.execute("UPDATE articles SET quotes = '[]', story_id = NULL WHERE id = ?", [aid])
+    assert conn.total_changes - before == 1
+    before = conn.total_changes
+    store.db.execute("UPDATE articles SET text = 'The lighthouse reopens.' WHERE id = ?", [aid])
+    assert conn.total_changes - before > 1  # the row and the index's own tables
+
+    def found(word: str) -> list[int]:
+        rows = store.db.execute(
+            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?", [word]
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    assert found("lighthouse") == [aid]
+    assert found("harbour") == []  # the old text's words are gone from the index
+
+
+def test_views_json_is_what_asdict_writes() -> None:
+    """Views and quotes are stored as ``json.dumps(asdict(...))`` wrote them (stored rows stay
+    readable), without the deep copy; anything that is no dataclass or JSON value is refused."""
+    from dataclasses import asdict
+
+    from bot.store.db import to_json
+    from summarizer.models import BriefSentence, Framing, Quote
+
+    sentence = BriefSentence("The ferry “returns” on Monday.", (1, 2), ("A", "B"), 0.5, "A")
+    briefing = Briefing(7, "Ferry", (sentence,), (Framing("A", 1, "The return"),), (sentence,))
+    quotes = [Quote("We are ready", "Ines Marr", "captain", "ctx", True, 12)]
+    assert to_json(briefing) == json.dumps(asdict(briefing))
+    assert to_json(quotes) == json.dumps([asdict(q) for q in quotes])
+    with pytest.raises(TypeError):
+        to_json({"when": object()})

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict
 from typing import Any
 
-from bot.store.db import Connection, iso, marks, now, parse_dt
+from bot.store.db import Connection, iso, marks, now, parse_dt, to_json
 from summarizer.models import Article, Quote
 
 ARTICLE_COLUMNS = (
@@ -124,7 +123,7 @@ class Articles:
         """Cache the quotes extracted from one article."""
         self.conn.execute(
             "UPDATE articles SET quotes = ? WHERE id = ?",
-            [json.dumps([asdict(q) for q in quotes]), article_id],
+            [to_json(list(quotes)), article_id],
         )
 
     def article_quotes(self, article_id: int) -> list[Quote] | None:

@@ -326,6 +326,27 @@ def _article_shingles(db: sqlite_utils.Database) -> None:
     )
 
 
+
+@MIGRATIONS(name="0016_fts_follows_text")
+def _fts_follows_text(db: sqlite_utils.Database) -> None:
+    """Issue 17: the full-text index is rewritten when an article's title or text changes, not
+    on every update of the row. The trigger sqlite-utils makes fires on any column, so storing an
+    article's quotes (once per article, at its story's first view) or moving it to another story
+    deleted and re-inserted its whole text in the index. One statement per call: the trigger
+    body holds semicolons."""
+    if "articles_fts" not in db.table_names():
+        return
+    db.execute("DROP TRIGGER IF EXISTS articles_au")
+    db.execute(
+        """
+        CREATE TRIGGER articles_au AFTER UPDATE OF title, text ON articles BEGIN
+          INSERT INTO articles_fts (articles_fts, rowid, title, text)
+            VALUES ('delete', old.rowid, old.title, old.text);
+          INSERT INTO articles_fts (rowid, title, text) VALUES (new.rowid, new.title, new.text);
+        END
+        """
+    )
+
 def _import_legacy(db: sqlite_utils.Database) -> None:
     """Record the migrations an old-layout database applied (its own ``_migrations`` table)."""
     if LEGACY_TABLE not in db.table_names():

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import asdict
 from typing import Any
 
-from bot.store.db import Connection
+from bot.store.db import Connection, to_json
 from summarizer.models import Briefing, BriefSentence, Framing, QuoteVariant, StoryQuote
 
 
@@ -30,8 +29,8 @@ class CachedViews:
         cur = self.conn.execute(
             "UPDATE stories SET briefing = ?, quotes = ? WHERE id = ? AND version = ?",
             [
-                json.dumps(asdict(briefing)),
-                json.dumps([asdict(q) for q in quotes]),
+                to_json(briefing),
+                to_json(list(quotes)),
                 story_id,
                 version,
             ],
