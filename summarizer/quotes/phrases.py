@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from summarizer.quotes.names import (
     DOC_NOUNS,
@@ -107,6 +108,22 @@ def _split_name(words: list[str]) -> tuple[list[str], list[str]]:
 
 def classify(words: list[str], det: str, index: int, owner: Ref | None = None) -> Ref | None:
     """Classify a phrase (without its determiner) as a person, organisation or described source."""
+    if owner is not None:
+        return _classify(words, det, index, owner)
+    found = _classify_words(tuple(words), det)
+    return None if found is None else Ref(found[0], found[1], found[2], index, found[3])
+
+
+@lru_cache(maxsize=16384)
+def _classify_words(words: tuple[str, ...], det: str) -> tuple[str, str, str, tuple[str, ...]] | None:
+    """``classify`` of an owner-less phrase as (kind, text, role, words), remembered: an article
+    names the same people and bodies sentence after sentence."""
+    ref = _classify(list(words), det, -1, None)
+    return None if ref is None else (ref.kind, ref.text, ref.role, ref.words)
+
+
+def _classify(words: list[str], det: str, index: int, owner: Ref | None) -> Ref | None:
+    """The rules of ``classify``."""
     while words and words[-1].lower() in _NOT_NAME_OR_PARTICLE and not (
             len(words) > 1 and is_given_name(words[-2]) and words[-1][0].isupper()):
         words = words[:-1]  # "Tom May" keeps its surname
