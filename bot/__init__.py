@@ -5,7 +5,8 @@
 sandbox into the store), ``chat/`` (the framework-free command layer, its pages and renderers,
 the console), ``telegram/`` (PTB wiring, handlers, jobs), ``digest/`` and ``follow/`` (scheduled
 deliveries, exactly once). The text logic itself is summarizer/'s: bot/ reads, stores, asks
-summarizer/ to decide and serves the result; nothing here registers itself on import.
+summarizer/ to decide and serves the result; nothing here registers itself on import. The
+one thing importing ``bot`` does is below: numpy's BLAS keeps to one thread per process.
 """
 
 import os as _os
