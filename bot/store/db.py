@@ -28,6 +28,7 @@ def to_json(value: object) -> str:
     without asdict's deep copy of every field (the larger part of saving a story's views)."""
     return json.dumps(value, default=_fields)
 
+
 @contextmanager
 def _without_numpy_and_pandas() -> Iterator[None]:
     """Hide numpy and pandas while sqlite-utils is imported.

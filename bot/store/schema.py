@@ -326,7 +326,6 @@ def _article_shingles(db: sqlite_utils.Database) -> None:
     )
 
 
-
 @MIGRATIONS(name="0016_fts_follows_text")
 def _fts_follows_text(db: sqlite_utils.Database) -> None:
     """Issue 17: the full-text index is rewritten when an article's title or text changes, not
@@ -346,6 +345,7 @@ def _fts_follows_text(db: sqlite_utils.Database) -> None:
         END
         """
     )
+
 
 def _import_legacy(db: sqlite_utils.Database) -> None:
     """Record the migrations an old-layout database applied (its own ``_migrations`` table)."""
