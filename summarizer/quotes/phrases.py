@@ -165,9 +165,7 @@ def _eligible(t: Tok) -> bool:
     """A token that can sit inside a source phrase (name, head noun or modifier)."""
     if t.kind != "w" or t.low in DETERMINERS or t.low in POSS_PRONOUNS:
         return False
-    return (name_word(t) or head_noun(t.text) or (
-        t.text.islower() and t.low not in _FUNCTION and t.low not in DETERMINERS
-        and t.low not in POSS_PRONOUNS))
+    return name_word(t) or head_noun(t.text) or (t.text.islower() and t.low not in _FUNCTION)
 
 
 def _owner_back(toks: list[Tok], k: int) -> Ref | None:
